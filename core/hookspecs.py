@@ -1,0 +1,99 @@
+"""The hooks through which plugins extend PMO Ledger.
+
+Each hook is an empty function with its docstring: summary, arguments, return value and when
+it is called. Families: ``register_*`` returns things to add; nouns fill a UI slot
+(``nav_links``, ``project_panels``, ``dashboard_widgets``); ``demo_data`` seeds.
+Only *enabled* plugins are asked for UI, service and projection contributions; every
+registered plugin is asked for ``plugin_info`` and ``register_aggregates`` (so its stored
+events can always be read).
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("pmo")
+hookimpl = pluggy.HookimplMarker("pmo")
+
+
+# --- identity -----------------------------------------------------------------------------
+
+@hookspec
+def plugin_info():
+    """Describe the plugin.
+
+    Return a dict: ``name`` (stable id, used in URLs and settings events), ``title``,
+    ``description``, ``maturity_level`` (1-5), ``domain`` (project, programme or portfolio)
+    and ``depends`` (names of plugins it needs). Called when the plugin manager is built.
+    """
+
+
+# --- the ledger ---------------------------------------------------------------------------
+
+@hookspec
+def register_aggregates():
+    """Return the aggregate classes the plugin adds to the ledger.
+
+    Every class and each of its events must carry an explicit ``TOPIC`` starting with the
+    plugin name. Called once at start-up, for enabled and disabled plugins alike.
+    """
+
+
+@hookspec
+def register_projections():
+    """Return ``events.projections.Projection`` objects that feed the plugin's read models.
+
+    Called at start-up; a projection seen for the first time is built from the whole ledger.
+    """
+
+
+@hookspec
+def register_services(pmo):
+    """Return a dict ``{name: service}`` of the plugin's application services.
+
+    ``pmo`` is the ``core.pmo.PMO`` unit of work (ledger, read models, core services).
+    Services are reached as ``pmo.plugin_services[name]``. Called when ``PMO`` is built.
+    """
+
+
+# --- web ----------------------------------------------------------------------------------
+
+@hookspec
+def register_blueprints():
+    """Return Flask blueprints: ``flask_smorest.Blueprint`` for the JSON API (under
+    ``/api``, listed in the OpenAPI document) and plain ``flask.Blueprint`` for pages.
+
+    Called once by the app factory; while the plugin is disabled its routes answer 404
+    with a message saying so.
+    """
+
+
+@hookspec
+def nav_links(user, as_of):
+    """Return ``[(label, url), ...]`` for the main navigation, for ``user`` (may be None).
+
+    Called on every page render.
+    """
+
+
+@hookspec
+def project_panels(pmo, project, as_of):
+    """Return ``[{"title": str, "html": markupsafe.Markup}, ...]`` for a project's page.
+
+    ``project`` is the project's read-model row (a dict), ``as_of`` a log position or None.
+    """
+
+
+@hookspec
+def dashboard_widgets(pmo, as_of):
+    """Return ``[{"title": str, "html": markupsafe.Markup}, ...]`` for the portfolio dashboard."""
+
+
+# --- command line and data ----------------------------------------------------------------
+
+@hookspec
+def register_commands(cli):
+    """Add click commands or groups to the ``pmo`` command line group ``cli``."""
+
+
+@hookspec
+def demo_data(pmo, today):
+    """Add the plugin's part of the demo PMO; called by ``pmo demo`` after the core data,
+    inside a command context, with ``today`` the demo's reference date."""

@@ -1,0 +1,151 @@
+"""``PMO``: one organisation's ledger, read models, plugins and services, in one object.
+
+Which ledger serves a request is decided by whoever builds this object (the web app's
+``current_pmo()``); nothing below it carries an organisation id.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+import pluggy
+import sqlalchemy as sa
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from core import projections as core_projections
+from core.domain.action import Action
+from core.domain.decision import Decision
+from core.domain.errors import ConflictError, NotFoundError
+from core.domain.milestone import Milestone
+from core.domain.portfolio import Portfolio, Programme
+from core.domain.project import Project
+from core.domain.settings import Settings
+from core.domain.status_report import StatusReport
+from core.domain.user import User
+from core.plugins import flatten, make_plugin_manager, plugin_infos
+from events import temporal
+from events.aggregate import LedgerAggregate
+from events.projections import Projection, ProjectionRunner, log_index_projection
+from events.store import Ledger, parse_store_url, readmodel_engine
+
+CORE_AGGREGATES: list[type[LedgerAggregate]] = [
+    Portfolio, Programme, Project, StatusReport, Milestone, Decision, Action, User, Settings,
+]
+# Long-lived aggregates gather many events over the years; snapshots keep loading them cheap.
+SNAPSHOT_INTERVALS = {Project: 50, Programme: 50, Portfolio: 50, User: 50, Settings: 50}
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+
+class PMO:
+    def __init__(self, store_url: str | None = None, pm: pluggy.PluginManager | None = None):
+        self.config = parse_store_url(store_url)
+        self.pm = pm if pm is not None else make_plugin_manager()
+        self.plugins = plugin_infos(self.pm)
+        self.aggregates = CORE_AGGREGATES + flatten(self.pm.hook.register_aggregates())
+        self.ledger = Ledger(self.config, SNAPSHOT_INTERVALS)
+        self.engine = readmodel_engine(self.config)
+        # In memory both engines must be the one connection, or they'd see two databases.
+        self.writer_engine = (
+            self.engine if self.config.kind == "memory" else readmodel_engine(self.config, writer=True)
+        )
+        self.log_index = log_index_projection()
+        self.projection_owner: dict[str, str | None] = {"log_index": None, "core": None}
+        projections: list[Projection] = [self.log_index, core_projections.projection]
+        names_by_plugin_object = {
+            impl.plugin: impl.function()["name"] for impl in self.pm.hook.plugin_info.get_hookimpls()
+        }
+        for impl in self.pm.hook.register_projections.get_hookimpls():
+            for projection in impl.function() or []:
+                projections.append(projection)
+                self.projection_owner[projection.name] = names_by_plugin_object.get(impl.plugin)
+        self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections)
+        self.runner.setup()
+        self.catch_up()
+        self.plugin_services: dict[str, Any] = {}
+        for services in self.pm.hook.register_services(pmo=self):
+            self.plugin_services.update(services or {})
+
+    # --- plugins ----------------------------------------------------------------------------
+
+    def enabled_plugins(self, at: int | None = None) -> list[str]:
+        t = core_projections.plugin_states
+        with self.engine.connect() as conn:
+            names = conn.execute(
+                sa.select(t.c.name).where(temporal.visible(t, at), t.c.enabled.is_(True))
+            ).scalars()
+            return [n for n in names if n in self.plugins]
+
+    def active_projections(self) -> list[str]:
+        enabled = set(self.enabled_plugins())
+        return [n for n, owner in self.projection_owner.items() if owner is None or owner in enabled]
+
+    def hook(self, name: str) -> Any:
+        """A hook caller that asks only the enabled plugins."""
+        enabled = set(self.enabled_plugins())
+        disabled = [
+            impl.plugin for impl in self.pm.hook.plugin_info.get_hookimpls()
+            if impl.function()["name"] not in enabled
+        ]
+        return self.pm.subset_hook_caller(name, remove_plugins=disabled)
+
+    # --- the write path ---------------------------------------------------------------------
+
+    def get(self, cls: type[A], aggregate_id: uuid.UUID, expected_version: int | None = None) -> A:
+        """Load an aggregate; with ``expected_version``, refuse if it has moved on (409)."""
+        try:
+            aggregate = self.ledger.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__.lower()} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"no {cls.__name__.lower()} {aggregate_id}")
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConflictError(
+                f"this {cls.__name__.lower()} changed since version {expected_version}; "
+                f"it is now at version {aggregate.version}",
+                current_version=aggregate.version,
+            )
+        return aggregate
+
+    def exists(self, aggregate_id: uuid.UUID) -> bool:
+        try:
+            self.ledger.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def save(self, *aggregates: LedgerAggregate) -> None:
+        """One transaction for all pending events; then the read models catch up."""
+        try:
+            self.ledger.save(*aggregates)
+        except IntegrityError:
+            current = None
+            if len(aggregates) == 1:
+                try:
+                    current = self.ledger.repository.get(aggregates[0].id).version
+                except AggregateNotFoundError:
+                    pass
+            raise ConflictError(
+                "someone else changed this at the same moment; reload and try again",
+                current_version=current,
+            ) from None
+        self.catch_up()
+
+    def catch_up(self, progress=None) -> int:
+        return self.runner.catch_up(self.active_projections(), progress=progress)
+
+    def rebuild(self, progress=None) -> int:
+        return self.runner.rebuild(self.active_projections(), progress=progress)
+
+    # --- the read path ----------------------------------------------------------------------
+
+    def read(self) -> sa.Connection:
+        """A connection for read-model queries: ``with pmo.read() as conn: ...``."""
+        return self.engine.connect()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.writer_engine is not self.engine:
+            self.writer_engine.dispose()
+        self.ledger.close()

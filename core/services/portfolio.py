@@ -1,0 +1,49 @@
+"""Portfolio and programmes."""
+from __future__ import annotations
+
+import uuid
+
+from core.domain.errors import ConflictError, ValidationError
+from core.domain.portfolio import Portfolio, Programme
+from core.pmo import PMO
+
+
+def establish_portfolio(pmo: PMO, name: str, description: str = "") -> Portfolio:
+    if pmo.exists(Portfolio.create_id()):
+        raise ConflictError("the portfolio is already established")
+    portfolio = Portfolio(name=name, description=description)
+    pmo.save(portfolio)
+    return portfolio
+
+
+def rename_portfolio(pmo: PMO, name: str, description: str, expected_version: int | None = None) -> Portfolio:
+    portfolio = pmo.get(Portfolio, Portfolio.create_id(), expected_version)
+    portfolio.rename(name=name, description=description)
+    pmo.save(portfolio)
+    return portfolio
+
+
+def register_programme(pmo: PMO, code: str, name: str, description: str = "", sponsor: str = "",
+                       manager: str = "") -> Programme:
+    code = _check_code(code)
+    if pmo.exists(Programme.create_id(code)):
+        raise ConflictError(f"programme code {code} is already taken")
+    programme = Programme(code=code, name=name, description=description, sponsor=sponsor, manager=manager)
+    pmo.save(programme)
+    return programme
+
+
+def update_programme(pmo: PMO, programme_id: uuid.UUID, expected_version: int | None = None,
+                     **changes) -> Programme:
+    programme = pmo.get(Programme, programme_id, expected_version)
+    fields = ("name", "description", "sponsor", "manager")
+    programme.update(**{f: changes.get(f, getattr(programme, f)) for f in fields})
+    pmo.save(programme)
+    return programme
+
+
+def _check_code(code: str) -> str:
+    code = (code or "").strip()
+    if not code or len(code) > 40 or not all(c.isalnum() or c in "-_." for c in code):
+        raise ValidationError("use 1-40 letters, digits, '-', '_' or '.'", "code")
+    return code

@@ -1,0 +1,60 @@
+"""Projects: register, update, pass lifecycle gates."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from core.domain.errors import ConflictError, NotFoundError, ValidationError
+from core.domain.portfolio import Programme
+from core.domain.project import Project
+from core.pmo import PMO
+from core.services.portfolio import _check_code
+
+
+def register_project(
+    pmo: PMO, code: str, name: str, description: str = "", sponsor: str = "", manager: str = "",
+    programme_id: uuid.UUID | None = None, start_date: date | None = None, end_date: date | None = None,
+) -> Project:
+    code = _check_code(code)
+    if not name.strip():
+        raise ValidationError("a project needs a name", "name")
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError("end date is before start date", "end_date")
+    _check_programme(pmo, programme_id)
+    if pmo.exists(Project.create_id(code)):
+        raise ConflictError(f"project code {code} is already taken")
+    project = Project(
+        code=code, name=name.strip(), description=description, sponsor=sponsor, manager=manager,
+        programme_id=programme_id, start_date=start_date, end_date=end_date,
+    )
+    pmo.save(project)
+    return project
+
+
+def update_project(pmo: PMO, project_id: uuid.UUID, expected_version: int | None = None, **changes) -> Project:
+    project = pmo.get(Project, project_id, expected_version)
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise ValidationError("a project needs a name", "name")
+    if "programme_id" in changes:
+        _check_programme(pmo, changes["programme_id"])
+    project.update(**changes)
+    pmo.save(project)
+    return project
+
+
+def move_project_to_stage(
+    pmo: PMO, project_id: uuid.UUID, stage: str, gate_decision: str, expected_version: int | None = None
+) -> Project:
+    project = pmo.get(Project, project_id, expected_version)
+    project.move_to_stage(stage, gate_decision)
+    pmo.save(project)
+    return project
+
+
+def _check_programme(pmo: PMO, programme_id: uuid.UUID | None) -> None:
+    if programme_id is None:
+        return
+    try:
+        pmo.get(Programme, programme_id)
+    except NotFoundError:
+        raise ValidationError("no such programme", "programme_id") from None

@@ -1,0 +1,226 @@
+"""Read models fed from the global log.
+
+SQLite has no push subscription, so the runner polls ``select_notifications`` from each
+projection's last position and commits the rows it writes *and* its new position in one
+transaction: a crash leaves either both or neither. Several processes may run it at once
+(gunicorn workers): the tracking rows are locked first (``BEGIN IMMEDIATE`` on SQLite,
+``SELECT ... FOR UPDATE`` on PostgreSQL), so each event is applied exactly once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+
+from events.store import Ledger
+
+Handler = Callable[[sa.Connection, int, Any], None]
+Progress = Callable[[int, int], None]  # (done, total)
+
+tracking_metadata = sa.MetaData()
+tracking_table = sa.Table(
+    "projection_tracking",
+    tracking_metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+
+
+class Projection:
+    """A named set of read-model tables and the event handlers that fill them."""
+
+    def __init__(self, name: str, metadata: sa.MetaData | None = None):
+        self.name = name
+        self.metadata = metadata or sa.MetaData()
+        self.handlers: dict[str, Handler] = {}
+
+    def on(self, *topics: str) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            for topic in topics:
+                self.handlers[topic] = func
+            return func
+
+        return register
+
+    def apply(self, conn: sa.Connection, position: int, event: Any) -> None:
+        handler = self.handlers.get(type(event).TOPIC)
+        if handler is not None:
+            handler(conn, position, event)
+
+
+class ProjectionRunner:
+    def __init__(self, ledger: Ledger, engine: sa.Engine, projections: Iterable[Projection]):
+        self.ledger = ledger
+        self.engine = engine
+        self.projections = {p.name: p for p in projections}
+
+    def setup(self) -> None:
+        """Create missing tables; a projection seen for the first time starts at position 0."""
+        with self.engine.begin() as conn:
+            tracking_metadata.create_all(conn)
+            for projection in self.projections.values():
+                projection.metadata.create_all(conn)
+            known = set(conn.execute(sa.select(tracking_table.c.name)).scalars())
+            for name in self.projections.keys() - known:
+                conn.execute(tracking_table.insert().values(name=name, position=0))
+
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(tracking_table.c.name, tracking_table.c.position))
+            return {name: pos for name, pos in rows if name in self.projections}
+
+    def lag(self) -> int:
+        positions = self.positions()
+        return self.ledger.max_position() - min(positions.values(), default=0)
+
+    def catch_up(
+        self, names: Iterable[str] | None = None, progress: Progress | None = None, batch: int = 1000
+    ) -> int:
+        """Apply every event not yet applied; returns how many log records were read."""
+        selected = [self.projections[n] for n in (names or self.projections)]
+        if not selected:
+            return 0
+        head = self.ledger.max_position()
+        done = 0
+        start = None
+        while True:
+            with self.engine.begin() as conn:
+                positions = dict(
+                    conn.execute(
+                        sa.select(tracking_table.c.name, tracking_table.c.position)
+                        .where(tracking_table.c.name.in_([p.name for p in selected]))
+                        .with_for_update()
+                    ).all()
+                )
+                low = min(positions.get(p.name, 0) for p in selected)
+                if start is None:
+                    start = low
+                records = list(self.ledger.read_log(after=low, batch=batch, stop=low + batch))
+                for position, event in records:
+                    for projection in selected:
+                        if position > positions.get(projection.name, 0):
+                            projection.apply(conn, position, event)
+                if records:
+                    last = records[-1][0]
+                    for projection in selected:
+                        if last > positions.get(projection.name, 0):
+                            conn.execute(
+                                tracking_table.update()
+                                .where(tracking_table.c.name == projection.name)
+                                .values(position=last)
+                            )
+            done += len(records)
+            if progress is not None:
+                progress(min(done, max(head - start, done)), max(head - start, done))
+            if len(records) < batch:
+                return done
+
+    def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
+        """Drop the read-model tables and build them again from the whole ledger."""
+        selected = list(names or self.projections)
+        with self.engine.begin() as conn:
+            for name in selected:
+                self.projections[name].metadata.drop_all(conn)
+                self.projections[name].metadata.create_all(conn)
+                conn.execute(tracking_table.delete().where(tracking_table.c.name == name))
+                conn.execute(tracking_table.insert().values(name=name, position=0))
+        return self.catch_up(selected, progress=progress)
+
+
+# --- helpers for the common case: one temporal row per aggregate --------------------------
+
+METADATA_FIELDS = frozenset(
+    {"originator_id", "originator_version", "timestamp", "originator_topic",
+     "actor", "reason", "correlation_id"}
+)
+
+
+def event_fields(event: Any) -> dict[str, Any]:
+    """The event's own fields, without the envelope (ids, version, metadata)."""
+    return {k: v for k, v in vars(event).items() if k not in METADATA_FIELDS}
+
+
+def row_stamp(event: Any) -> dict[str, Any]:
+    return {
+        "version": event.originator_version,
+        "updated_at": event.timestamp,
+        "updated_by": event.actor,
+    }
+
+
+def mirror(
+    projection: Projection,
+    table: sa.Table,
+    created: str,
+    changed: dict[str, Callable[[Any], dict[str, Any]] | None],
+    on_create: Callable[[Any], dict[str, Any]] | None = None,
+) -> None:
+    """Keep one temporal row per aggregate in ``table``.
+
+    The created event inserts a row from its fields; each changed event copies the row,
+    applies the event's fields that are columns, plus what ``changed[topic](event)`` derives.
+    """
+    from events import temporal
+
+    @projection.on(created)
+    def _created(conn: sa.Connection, position: int, event: Any) -> None:
+        temporal.insert(
+            conn, table,
+            {**event_fields(event), "id": event.originator_id, "created_at": event.timestamp,
+             "created_by": event.actor, **row_stamp(event),
+             **(on_create(event) if on_create else {})},
+            position,
+        )
+
+    for topic, derive in changed.items():
+        def _changed(conn, position, event, derive=derive):
+            changes = {**event_fields(event), **row_stamp(event)}
+            if derive is not None:
+                changes.update(derive(event))
+            temporal.update(conn, table, event.originator_id, changes, position)
+
+        projection.on(topic)(_changed)
+
+
+def entity_columns() -> list[sa.Column]:
+    """Columns every mirrored table has: identity, version (the ETag) and last change."""
+    return [
+        sa.Column("id", sa.Uuid, nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True)),
+        sa.Column("created_by", sa.String(100)),
+        sa.Column("updated_at", sa.DateTime(timezone=True)),
+        sa.Column("updated_by", sa.String(100)),
+    ]
+
+
+# --- the log index: who did what when, and timestamp -> position --------------------------
+
+def log_index_projection() -> Projection:
+    """One row per ledger record: the event browser's table and the as-of time index."""
+    projection = Projection("log_index")
+    table = sa.Table(
+        "ledger_log",
+        projection.metadata,
+        sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column("topic", sa.String(200), nullable=False, index=True),
+        sa.Column("originator_id", sa.Uuid, nullable=False, index=True),
+        sa.Column("originator_version", sa.Integer, nullable=False),
+        sa.Column("actor", sa.String(100), index=True),
+        sa.Column("reason", sa.Text),
+        sa.Column("correlation_id", sa.String(64), index=True),
+    )
+    projection.table = table  # type: ignore[attr-defined]
+
+    def apply(conn: sa.Connection, position: int, event: Any) -> None:
+        conn.execute(table.insert().values(
+            position=position, occurred_at=event.timestamp, topic=type(event).TOPIC,
+            originator_id=event.originator_id, originator_version=event.originator_version,
+            actor=getattr(event, "actor", None), reason=getattr(event, "reason", None),
+            correlation_id=getattr(event, "correlation_id", None),
+        ))
+
+    projection.apply = apply  # type: ignore[method-assign]
+    return projection

@@ -1,0 +1,170 @@
+"""One ``PMO_STORE`` URL decides where the ledger and its read models live.
+
+    sqlite:///var/pmo.sqlite          embedded default (relative path; four slashes = absolute)
+    postgresql://user@host:5432/db    production; ``?schema=name`` puts both in one schema
+    memory://                         unit tests
+
+The ledger is one eventsourcing ``Application``: one global, gap-free notification log.
+Read models live in the same database (in memory: a private SQLite), so a projection can
+commit its rows and its tracking position in one transaction.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import parse_qs, unquote, urlparse
+
+import sqlalchemy as sa
+from eventsourcing.application import Application
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+from sqlalchemy.pool import StaticPool
+
+DEFAULT_STORE = "sqlite:///var/pmo.sqlite"
+
+
+class StoreURLError(ValueError):
+    """PMO_STORE is not a URL we know how to open."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    url: str
+    eventsourcing_env: dict[str, str]
+    readmodel_url: str
+    readmodel_options: dict[str, Any] = field(default_factory=dict)
+    schema: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.url.split(":", 1)[0]
+
+
+def parse_store_url(url: str | None = None) -> StoreConfig:
+    url = url or os.environ.get("PMO_STORE") or DEFAULT_STORE
+    parsed = urlparse(url)
+    if parsed.scheme == "memory":
+        return StoreConfig(
+            url,
+            {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+            "sqlite://",
+            {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
+        )
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise StoreURLError(f"sqlite store needs a path: {url!r}")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return StoreConfig(
+            url,
+            {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            },
+            f"sqlite:///{path}",
+            {"connect_args": {"timeout": 30}},
+        )
+    if parsed.scheme in ("postgresql", "postgres"):
+        schema = parse_qs(parsed.query).get("schema", [""])[0]
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or os.environ.get("USER", "postgres")),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+        }
+        options: dict[str, Any] = {"pool_pre_ping": True}
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema
+            options["connect_args"] = {"options": f"-csearch_path={schema}"}
+        auth = env["POSTGRES_USER"] + (f":{env['POSTGRES_PASSWORD']}" if parsed.password else "")
+        ra_url = (
+            f"postgresql+psycopg://{auth}@{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
+            f"/{env['POSTGRES_DBNAME']}"
+        )
+        return StoreConfig(url, env, ra_url, options, schema)
+    raise StoreURLError(
+        f"unknown PMO_STORE {url!r}: use sqlite:///path, postgresql://... or memory://"
+    )
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class Ledger(Application):
+    """The one ordered log of every change. Knows no PMO: aggregates are added by callers."""
+
+    name = "pmo"  # PostgreSQL tables are named pmo_events, pmo_snapshots
+    log_section_size = 1000
+
+    def __init__(self, config: StoreConfig, snapshot_intervals: dict[type, int] | None = None):
+        env = dict(config.eventsourcing_env)
+        if snapshot_intervals:
+            env["IS_SNAPSHOTTING_ENABLED"] = "y"
+        if config.schema:
+            _ensure_pg_schema(config)
+        super().__init__(env=env)
+        self.snapshotting_intervals = dict(snapshot_intervals or {})
+        self.config = config
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    def max_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def read_log(self, after: int = 0, batch: int = 1000, stop: int | None = None) -> Iterable[tuple[int, Any]]:
+        """Yield ``(position, domain event)`` from the global log, in order, after ``after``."""
+        while True:
+            records = self.recorder.select_notifications(
+                start=after, limit=batch, stop=stop, inclusive_of_start=False
+            )
+            for record in records:
+                yield record.id, self.mapper.to_domain_event(record)
+            if len(records) < batch:
+                return
+            after = records[-1].id
+
+
+def _ensure_pg_schema(config: StoreConfig) -> None:
+    engine = sa.create_engine(config.readmodel_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{config.schema}"'))
+    engine.dispose()
+
+
+def readmodel_engine(config: StoreConfig, writer: bool = False) -> sa.Engine:
+    """An engine on the read-model database.
+
+    The writer engine (used only by the projection runner) takes SQLite's write lock when its
+    transaction begins, so two processes catching up never interleave; PostgreSQL gets the
+    same from ``SELECT ... FOR UPDATE`` on the tracking rows.
+    """
+    engine = sa.create_engine(config.readmodel_url, **config.readmodel_options)
+    if config.kind in ("sqlite", "memory"):
+        @sa.event.listens_for(engine, "connect")
+        def _connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            if config.kind == "sqlite":
+                dbapi_conn.execute("PRAGMA journal_mode=WAL")
+                dbapi_conn.execute("PRAGMA synchronous=NORMAL")
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+    return engine

@@ -1,0 +1,7 @@
+"""Built-in plugins: one package per module a maturing PMO switches on.
+
+``BUILTINS`` lists them explicitly (no discovery magic); third-party plugins register through
+the ``pmo.plugins`` entry-point group. Each is a vertical slice: domain, services, schemas,
+api, views, templates and ``hooks.py``, the only module that uses ``hookimpl``.
+"""
+BUILTINS: tuple = ()
