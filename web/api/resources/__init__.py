@@ -1,0 +1,2 @@
+"""One module per core resource; BLUEPRINTS lists them for ``register_api``."""
+BLUEPRINTS: list = []

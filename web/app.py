@@ -1,0 +1,113 @@
+"""The Flask app factory: pages, the JSON API, sign-in, and what plugins contribute."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Blueprint, Flask, abort, send_from_directory
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+from flask_wtf.csrf import CSRFProtect
+
+from core.plugins import flatten
+from web import auth, commands, errors
+from web.tenancy import current_pmo
+
+csrf = CSRFProtect()
+
+
+def _secret_key(instance: Path) -> str:
+    """PMO_SECRET_KEY, or one generated once and kept in var/ so sessions survive restarts."""
+    if os.environ.get("PMO_SECRET_KEY"):
+        return os.environ["PMO_SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    instance = Path(os.environ.get("PMO_VAR", "var"))
+    app.config.update(
+        PMO_STORE=os.environ.get("PMO_STORE"),
+        API_TITLE="PMO Ledger",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    csrf.init_app(app)
+    commands.init_app(app)
+    auth.init_app(app)
+    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearer": {"type": "http", "scheme": "bearer"}}}})
+    api.spec.options["security"] = [{"bearer": []}]
+    errors.register_error_handlers(app)  # after Api(), whose own handler it replaces
+
+    @app.route("/api/docs/assets/<path:filename>")
+    def swagger_assets(filename: str):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    from web.api import register_api
+    from web.views import register_views
+
+    register_api(api)
+    register_views(app)
+
+    with app.app_context():
+        pmo = current_pmo()
+        for impl in pmo.pm.hook.register_blueprints.get_hookimpls():
+            plugin_name = impl.plugin.plugin_info()["name"] if hasattr(impl.plugin, "plugin_info") else None
+            for blueprint in impl.function() or []:
+                if plugin_name:
+                    blueprint.before_request(_plugin_guard(plugin_name))
+                if isinstance(blueprint, ApiBlueprint):
+                    csrf.exempt(blueprint)
+                    api.register_blueprint(blueprint)
+                else:
+                    app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def _navigation():
+        from flask_login import current_user
+
+        user = current_user if current_user.is_authenticated else None
+        return {"plugin_nav": flatten(current_pmo().hook("nav_links")(user=user, as_of=None))}
+
+    return app
+
+
+def _plugin_guard(name: str):
+    def guard():
+        pmo = current_pmo()
+        if name not in pmo.enabled_plugins():
+            title = pmo.plugins[name].title if name in pmo.plugins else name
+            abort(404, f"The {title} plugin is disabled. An admin can enable it under Admin > Plugins; "
+                       "its data is kept.")
+    return guard
+
+
+def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:
+    """A JSON API blueprint: exempt from CSRF (scripts send tokens; sessions are checked)."""
+    blueprint = ApiBlueprint(name, import_name, url_prefix=url_prefix, description=description)
+    csrf.exempt(blueprint)
+    return blueprint
+
+
+__all__ = ["create_app", "api_blueprint", "Blueprint"]
