@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Blueprint, Flask, abort, send_from_directory
+from flask import Blueprint, Flask, abort, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_wtf.csrf import CSRFProtect
@@ -70,18 +70,31 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_api(api)
     register_views(app)
 
+    owner: dict[str, str] = {}  # blueprint name -> plugin name
     with app.app_context():
         pmo = current_pmo()
         for impl in pmo.pm.hook.register_blueprints.get_hookimpls():
             plugin_name = impl.plugin.plugin_info()["name"] if hasattr(impl.plugin, "plugin_info") else None
             for blueprint in impl.function() or []:
                 if plugin_name:
-                    blueprint.before_request(_plugin_guard(plugin_name))
+                    owner[blueprint.name] = plugin_name
                 if isinstance(blueprint, ApiBlueprint):
                     csrf.exempt(blueprint)
                     api.register_blueprint(blueprint)
                 else:
                     app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _plugin_guard():
+        """A disabled plugin's pages and API answer 404 saying so; its data stays."""
+        name = owner.get((request.blueprint or "").split(".")[0])
+        if name is None:
+            return
+        pmo = current_pmo()
+        if name not in pmo.enabled_plugins():
+            title = pmo.plugins[name].title if name in pmo.plugins else name
+            abort(404, f"The {title} plugin is disabled. An admin can enable it under "
+                       "Admin > Plugins; its data is kept.")
 
     @app.context_processor
     def _navigation():
@@ -91,16 +104,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return {"plugin_nav": flatten(current_pmo().hook("nav_links")(user=user, as_of=None))}
 
     return app
-
-
-def _plugin_guard(name: str):
-    def guard():
-        pmo = current_pmo()
-        if name not in pmo.enabled_plugins():
-            title = pmo.plugins[name].title if name in pmo.plugins else name
-            abort(404, f"The {title} plugin is disabled. An admin can enable it under Admin > Plugins; "
-                       "its data is kept.")
-    return guard
 
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:

@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     def _correlation_id():
         given = request.headers.get("X-Correlation-ID", "")
         g.correlation_id = given if _CORRELATION.match(given) else uuid.uuid4().hex
+        # Plugins may not import web/; their views find this request's PMO here.
+        g.pmo = current_pmo()
 
     @app.after_request
     def _echo_correlation_id(response):

@@ -1,0 +1,133 @@
+"""Every hook has a docstring and a test; the sample plugin implements them all."""
+import inspect
+from datetime import date
+
+import click
+
+from core import hookspecs
+from core.plugins import make_plugin_manager, plugin_infos
+from events.context import command_context
+from tests import sample_plugin
+from tests.conftest import login, make_app
+
+HOOKS = [name for name, f in vars(hookspecs).items()
+         if inspect.isfunction(f) and hasattr(f, "pmo_spec")]
+
+
+def test_every_hook_has_a_docstring_and_a_test_here():
+    source = open(__file__).read()
+    assert HOOKS
+    for name in HOOKS:
+        assert getattr(hookspecs, name).__doc__, name
+        assert f"def test_hook_{name}" in source, f"no test for hook {name}"
+
+
+def test_plugin_manager_accepts_the_sample_plugin_and_has_no_unknown_hooks():
+    pm = make_plugin_manager([sample_plugin], entry_points=False)
+    pm.check_pending()
+    assert sorted(impl.plugin_name for impl in pm.hook.plugin_info.get_hookimpls())
+
+
+def _app_with_notes(enabled=True):
+    app = make_app(PMO_EXTRA_PLUGINS=[sample_plugin])
+    with app.app_context():
+        from core.services import plugins, projects, users
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        with command_context("setup"):
+            users.create_user(pmo, "ann", "password-ann", "admin")
+            project = projects.register_project(pmo, code="P-1", name="Intranet")
+            if enabled:
+                plugins.enable_plugin(pmo, "notes")
+    return app, project
+
+
+def test_hook_plugin_info():
+    infos = plugin_infos(make_plugin_manager([sample_plugin], entry_points=False))
+    assert infos["notes"].title == "Project notes" and infos["notes"].maturity_level == 1
+
+
+def test_hook_register_aggregates(pmo):
+    app, _ = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        assert sample_plugin.Note in current_pmo().aggregates
+
+
+def test_hook_register_projections():
+    app, project = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        with command_context("ann"):
+            sample_plugin.write_note(pmo, project.id, "Steering group met")
+        assert pmo.runner.positions()["notes"] == pmo.ledger.max_position()
+        assert [n["text"] for n in sample_plugin.list_notes(pmo)] == ["Steering group met"]
+
+
+def test_hook_register_services():
+    app, _ = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        assert current_pmo().plugin_services["notes"]["write_note"] is sample_plugin.write_note
+
+
+def test_hook_register_blueprints():
+    app, _ = _app_with_notes()
+    client = app.test_client()
+    login(client, "ann", "password-ann")
+    assert client.get("/notes/").status_code == 200
+    assert client.get("/api/notes/").status_code == 200
+    assert "/api/notes/" in client.get("/api/openapi.json").get_json()["paths"]
+
+
+def test_hook_nav_links():
+    app, _ = _app_with_notes()
+    client = app.test_client()
+    login(client, "ann", "password-ann")
+    assert 'href="/notes/"' in client.get("/").get_data(as_text=True)
+
+
+def test_hook_project_panels():
+    app, project = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        with command_context("ann"):
+            sample_plugin.write_note(pmo, project.id, "<b>bold</b> claim")
+        panels = pmo.hook("project_panels")(pmo=pmo, project={"id": project.id}, as_of=None)
+        html = str(panels[0][0]["html"])
+        assert "&lt;b&gt;bold&lt;/b&gt; claim" in html
+
+
+def test_hook_dashboard_widgets():
+    app, _ = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        widgets = pmo.hook("dashboard_widgets")(pmo=pmo, as_of=None)
+        assert widgets[0][0]["title"] == "Notes"
+
+
+def test_hook_register_commands():
+    group = click.Group("pmo")
+    pm = make_plugin_manager([sample_plugin], entry_points=False)
+    pm.hook.register_commands(cli=group)
+    assert "notes-count" in group.commands
+
+
+def test_hook_demo_data():
+    app, project = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        with command_context("demo"):
+            pmo.hook("demo_data")(pmo=pmo, today=date(2026, 11, 23))
+        assert [n["text"] for n in sample_plugin.list_notes(pmo)] == ["Kick-off held for Intranet"]
