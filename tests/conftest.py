@@ -81,8 +81,23 @@ def make_app(store_url: str = "memory://", **config):
 
 
 @pytest.fixture
-def app():
-    return make_app()
+def app(tmp_path):
+    """The app on PMO_TEST_STORE (memory by default; 'sqlite' or 'postgres' run every web
+    test on that store instead: ``PMO_TEST_STORE=postgres make test``)."""
+    kind = os.environ.get("PMO_TEST_STORE", "memory")
+    url = {"postgres": postgres_store_url, "sqlite": lambda: f"sqlite:///{tmp_path}/pmo.sqlite"}.get(
+        kind, lambda: "memory://")()
+    app = make_app(url)
+    yield app
+    close_app(app)
+    if kind == "postgres":
+        drop_pg_schema(url)
+
+
+def close_app(app) -> None:
+    """Release the app's database connections (PostgreSQL would run out of them)."""
+    for pmo in app.extensions.get("pmo", {}).values():
+        pmo.close()
 
 
 @pytest.fixture
