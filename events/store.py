@@ -112,7 +112,10 @@ class Ledger(Application):
     log_section_size = 1000
 
     def __init__(self, config: StoreConfig, snapshot_intervals: dict[type, int] | None = None):
+        from events.chain import RECORDER_TOPICS, Sealer
+
         env = dict(config.eventsourcing_env)
+        env["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPICS[env["PERSISTENCE_MODULE"]]
         if snapshot_intervals:
             env["IS_SNAPSHOTTING_ENABLED"] = "y"
         if config.schema:
@@ -120,6 +123,16 @@ class Ledger(Application):
         super().__init__(env=env)
         self.snapshotting_intervals = dict(snapshot_intervals or {})
         self.config = config
+        self.sealer = Sealer.from_env(os.environ.get("PMO_VAR", "var"))
+        self.recorder.sealer = self.sealer
+
+    def construct_recorder(self):
+        # The in-memory factory ignores APPLICATION_RECORDER_TOPIC; give it the chained one too.
+        if self.env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+            from events.chain import ChainedPOPORecorder
+
+            return ChainedPOPORecorder()
+        return super().construct_recorder()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,0 +1,312 @@
+"""Tamper evidence: a hash chain over the global log, written with the records it covers.
+
+Each record's chain hash covers the previous chain hash and the stored record (position,
+originator id and version, topic, state bytes). The recorders below insert the chain rows in
+the *same transaction* as the records (the event store already serialises writers), so every
+record the application wrote is chained, and a record that has no chain row was put there
+behind its back. Every ``SEAL_INTERVAL`` positions the head is sealed: signed with the
+Ed25519 key from ``PMO_AUDIT_KEY``, so rewriting records *and* chain still fails
+verification without the key.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import struct
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
+
+GENESIS = "0" * 64
+SEAL_INTERVAL = 100
+
+
+def record_hash(previous: str, position: int, originator_id: Any, version: int, topic: str,
+                state: bytes) -> str:
+    oid = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+    digest = hashlib.sha256()
+    digest.update(bytes.fromhex(previous))
+    for part in (struct.pack(">QQ", position, version), oid.encode(), b"\x00", topic.encode(), b"\x00"):
+        digest.update(part)
+    digest.update(state)
+    return digest.hexdigest()
+
+
+# --- signing ------------------------------------------------------------------------------
+
+class Sealer:
+    """Signs chain heads with an Ed25519 key; the public key verifies them anywhere."""
+
+    def __init__(self, private_key: Ed25519PrivateKey):
+        self.private_key = private_key
+
+    @classmethod
+    def from_env(cls, var_dir: str | Path = "var") -> "Sealer":
+        """PMO_AUDIT_KEY (base64 of a 32-byte seed), or a key generated once in var/audit_key."""
+        seed = os.environ.get("PMO_AUDIT_KEY")
+        if not seed:
+            path = Path(var_dir) / "audit_key"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(base64.b64encode(os.urandom(32)).decode())
+                path.chmod(0o600)
+            seed = path.read_text().strip()
+        return cls(Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed)))
+
+    @property
+    def public_key_b64(self) -> str:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        raw = self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return base64.b64encode(raw).decode()
+
+    def sign(self, position: int, chain_hash: str) -> str:
+        return base64.b64encode(self.private_key.sign(seal_message(position, chain_hash))).decode()
+
+
+def seal_message(position: int, chain_hash: str) -> bytes:
+    return f"pmo-ledger-seal:{position}:{chain_hash}".encode()
+
+
+def seal_is_valid(public_key_b64: str, position: int, chain_hash: str, signature: str) -> bool:
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
+    try:
+        key.verify(base64.b64decode(signature), seal_message(position, chain_hash))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def _links(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str]]:
+    rows = []
+    for position, s in zip(ids, stored):
+        previous = record_hash(previous, position, s.originator_id, s.originator_version, s.topic, s.state)
+        rows.append((position, previous))
+    return rows
+
+
+def _seals(sealer: Sealer | None, before: int, rows: list[tuple[int, str]]) -> list[tuple[int, str, str]]:
+    """Seal the new head when this write crossed a multiple of SEAL_INTERVAL."""
+    if sealer is None or not rows:
+        return []
+    head, head_hash = rows[-1]
+    if head // SEAL_INTERVAL > before // SEAL_INTERVAL:
+        return [(head, head_hash, sealer.sign(head, head_hash))]
+    return []
+
+
+class ChainReader:
+    """What the verifier needs from any of the chained recorders."""
+
+    sealer: Sealer | None = None
+
+    def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
+        raise NotImplementedError
+
+    def select_seals(self) -> list[tuple[int, str, str]]:
+        raise NotImplementedError
+
+    def insert_seal(self, position: int, chain_hash: str, signature: str) -> None:
+        raise NotImplementedError
+
+
+# --- SQLite -------------------------------------------------------------------------------
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainReader):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            "CREATE TABLE IF NOT EXISTS ledger_chain (position INTEGER PRIMARY KEY, hash TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS ledger_seals (position INTEGER PRIMARY KEY, "
+            "hash TEXT NOT NULL, signature TEXT NOT NULL)",
+        ]
+
+    def _insert_events(self, c, stored_events, **kwargs):
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        c.execute("SELECT position, hash FROM ledger_chain ORDER BY position DESC LIMIT 1")
+        head = c.fetchone()
+        before, previous = (head[0], head[1]) if head else (0, GENESIS)
+        rows = _links(previous, ids, stored_events)
+        c.executemany("INSERT INTO ledger_chain (position, hash) VALUES (?, ?)", rows)
+        c.executemany("INSERT INTO ledger_seals (position, hash, signature) VALUES (?, ?, ?)",
+                      _seals(self.sealer, before, rows))
+        return ids
+
+    def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash FROM ledger_chain WHERE position > ? ORDER BY position LIMIT ?",
+                      (after, limit))
+            return [(r[0], r[1]) for r in c.fetchall()]
+
+    def select_seals(self) -> list[tuple[int, str, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("SELECT position, hash, signature FROM ledger_seals ORDER BY position")
+            return [(r[0], r[1], r[2]) for r in c.fetchall()]
+
+    def insert_seal(self, position: int, chain_hash: str, signature: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("INSERT OR REPLACE INTO ledger_seals (position, hash, signature) VALUES (?, ?, ?)",
+                      (position, chain_hash, signature))
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder, ChainReader):
+    def __init__(self, datastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        schema = Identifier(self.datastore.schema)
+        self.chain_table = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_chain"))
+        self.seals_table = SQL("{}.{}").format(schema, Identifier(f"{events_table_name}_seals"))
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, hash text NOT NULL)"
+        ).format(self.chain_table))
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, hash text NOT NULL, "
+            "signature text NOT NULL)").format(self.seals_table))
+
+    def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
+        # Still inside the insert's transaction, under its table lock: the head is ours.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        curs.execute(SQL("SELECT position, hash FROM {} ORDER BY position DESC LIMIT 1").format(self.chain_table))
+        head = curs.fetchone()
+        before, previous = (head["position"], head["hash"]) if head else (0, GENESIS)
+        rows = _links(previous, ids, stored_events)
+        curs.executemany(SQL("INSERT INTO {} (position, hash) VALUES (%s, %s)").format(self.chain_table), rows)
+        seals = _seals(self.sealer, before, rows)
+        if seals:
+            curs.executemany(SQL("INSERT INTO {} (position, hash, signature) VALUES (%s, %s, %s)").format(
+                self.seals_table), seals)
+        return ids
+
+    def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT position, hash FROM {} WHERE position > %s ORDER BY position LIMIT %s").format(
+                self.chain_table), (after, limit))
+            return [(r["position"], r["hash"]) for r in curs.fetchall()]
+
+    def select_seals(self) -> list[tuple[int, str, str]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT position, hash, signature FROM {} ORDER BY position").format(self.seals_table))
+            return [(r["position"], r["hash"], r["signature"]) for r in curs.fetchall()]
+
+    def insert_seal(self, position: int, chain_hash: str, signature: str) -> None:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("INSERT INTO {} (position, hash, signature) VALUES (%s, %s, %s) "
+                             "ON CONFLICT (position) DO NOTHING").format(self.seals_table),
+                         (position, chain_hash, signature))
+
+
+# --- memory -------------------------------------------------------------------------------
+
+class ChainedPOPORecorder(POPOApplicationRecorder, ChainReader):
+    def __init__(self) -> None:
+        super().__init__()
+        self._chain: list[tuple[int, str]] = []
+        self._seals: list[tuple[int, str, str]] = []
+
+    def _insert_events(self, stored_events, **kwargs):
+        with self._database_lock:
+            ids = super()._insert_events(stored_events, **kwargs)
+            before, previous = self._chain[-1] if self._chain else (0, GENESIS)
+            rows = _links(previous, ids, stored_events)
+            self._chain.extend(rows)
+            self._seals.extend(_seals(self.sealer, before, rows))
+            return ids
+
+    def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
+        return [row for row in self._chain if row[0] > after][:limit]
+
+    def select_seals(self) -> list[tuple[int, str, str]]:
+        return list(self._seals)
+
+    def insert_seal(self, position: int, chain_hash: str, signature: str) -> None:
+        self._seals.append((position, chain_hash, signature))
+
+
+RECORDER_TOPICS = {
+    "eventsourcing.sqlite": "events.chain:ChainedSQLiteRecorder",
+    "eventsourcing.postgres": "events.chain:ChainedPostgresRecorder",
+    "eventsourcing.popo": "events.chain:ChainedPOPORecorder",
+}
+
+
+# --- verification -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    checked: int
+    head: str
+    position: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: {self.checked} records, chain head {self.head}"
+        return f"FAILED at position {self.position}: {self.problem}"
+
+
+Record = tuple[int, Any, int, str, bytes]  # position, originator id, version, topic, state
+
+
+def verify_chain(
+    records: Iterable[Record], chain: Iterable[tuple[int, str]],
+    seals: Iterable[tuple[int, str, str]] = (), public_key_b64: str | None = None, progress=None,
+) -> Verdict:
+    """Walk records and chain rows together; report the first position that is not as written."""
+    seals_at = {position: (h, sig) for position, h, sig in seals}
+    records_it, chain_it = iter(records), iter(chain)
+    record, link = next(records_it, None), next(chain_it, None)
+    previous, checked = GENESIS, 0
+    while record is not None or link is not None:
+        if link is None or (record is not None and record[0] < link[0]):
+            return Verdict(False, checked, previous, record[0],
+                           "record inserted: it is not in the chain the application wrote")
+        if record is None or link[0] < record[0]:
+            return Verdict(False, checked, previous, link[0], "record deleted: the chain has it, the store does not")
+        position, oid, version, topic, state = record
+        expected = record_hash(previous, position, oid, version, topic, state)
+        if expected != link[1]:
+            return Verdict(False, checked, previous, position,
+                           "record altered or reordered: its hash does not match the chain")
+        if position in seals_at:
+            seal_hash, signature = seals_at[position]
+            if seal_hash != expected or (public_key_b64 and not seal_is_valid(public_key_b64, position, seal_hash, signature)):
+                return Verdict(False, checked, previous, position, "seal does not match: chain rewritten")
+        previous, checked = expected, checked + 1
+        if progress is not None:
+            progress(position)
+        record, link = next(records_it, None), next(chain_it, None)
+    return Verdict(True, checked, previous)
+
+
+def iter_records(recorder: Any, batch: int = 1000) -> Iterator[Record]:
+    after = 0
+    while True:
+        rows = recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)
+        for r in rows:
+            yield r.id, r.originator_id, r.originator_version, r.topic, r.state
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+
+
+def iter_chain(recorder: ChainReader, batch: int = 1000) -> Iterator[tuple[int, str]]:
+    after = 0
+    while True:
+        rows = recorder.select_chain(after, batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1][0]
