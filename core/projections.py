@@ -70,6 +70,7 @@ actions = _table(
     sa.Column("project_id", sa.Uuid, index=True), sa.Column("title", S(200)),
     sa.Column("owner", S(100), index=True), sa.Column("due_date", sa.Date),
     sa.Column("description", T), sa.Column("status", S(20), default="open"),
+    sa.Column("priority", S(10), default="normal"),
     sa.Column("outcome", T), sa.Column("closed_at", sa.DateTime(timezone=True)),
 )
 users = _table(

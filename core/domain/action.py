@@ -6,10 +6,18 @@ from datetime import date
 
 from eventsourcing.domain import event
 
-from core.domain.errors import NotAllowedError
+from core.domain.errors import NotAllowedError, ValidationError
+
 from events.aggregate import LedgerAggregate
 
 STATUSES = ("open", "done", "cancelled")
+PRIORITIES = ("low", "normal", "high")
+
+
+def check_priority(priority: str) -> str:
+    if priority not in PRIORITIES:
+        raise ValidationError(f"priority must be one of {', '.join(PRIORITIES)}", "priority")
+    return priority
 
 
 class ActionClosedError(NotAllowedError):
@@ -23,11 +31,28 @@ def is_overdue(status: str, due_date: date | None, today: date) -> bool:
 class Action(LedgerAggregate):
     TOPIC = "core.Action"
 
-    @event("Assigned", topic="core.Action.Assigned")
+    class Assigned(LedgerAggregate.Created):
+        """v2 added ``priority``; actions assigned before then were all 'normal'."""
+
+        TOPIC = "core.Action.Assigned"
+        class_version = 2
+        title: str
+        owner: str
+        due_date: date | None
+        project_id: uuid.UUID | None
+        description: str
+        priority: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["priority"] = "normal"
+
+    @event(Assigned)
     def __init__(
         self, title: str, owner: str, due_date: date | None = None,
-        project_id: uuid.UUID | None = None, description: str = "",
+        project_id: uuid.UUID | None = None, description: str = "", priority: str = "normal",
     ):
+        self.priority = priority
         self.title = title
         self.owner = owner
         self.due_date = due_date

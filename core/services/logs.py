@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from core.domain.action import Action
+from core.domain.action import Action, check_priority
 from core.domain.decision import Decision
 from core.domain.errors import NotFoundError, ValidationError
 from core.domain.project import Project
@@ -43,14 +43,16 @@ def supersede_decision(pmo: PMO, decision_id: uuid.UUID, by: uuid.UUID,
 
 
 def assign_action(pmo: PMO, title: str, owner: str, due_date: date | None = None,
-                  project_id: uuid.UUID | None = None, description: str = "") -> Action:
+                  project_id: uuid.UUID | None = None, description: str = "",
+                  priority: str = "normal") -> Action:
     if not title.strip():
         raise ValidationError("an action needs a title", "title")
     if not owner.strip():
         raise ValidationError("an action needs an owner", "owner")
     _check_project(pmo, project_id)
+    check_priority(priority)
     action = Action(title=title.strip(), owner=owner.strip(), due_date=due_date,
-                    project_id=project_id, description=description)
+                    project_id=project_id, description=description, priority=priority)
     pmo.save(action)
     return action
 

@@ -15,7 +15,7 @@ SAFE = ("GET", "HEAD", "OPTIONS")
 
 
 def _session_writes_need_csrf() -> None:
-    if request.method in SAFE or not request.path.startswith("/api"):
+    if request.method in SAFE or not request.path.startswith("/api/"):
         return
     if current_user.is_authenticated and not g.get("auth_via_token"):
         csrf.protect()
@@ -25,5 +25,7 @@ def register_api(api: Api) -> None:
     from web.api import resources  # noqa: F401  (one module per resource; see BLUEPRINTS)
 
     for blueprint in resources.BLUEPRINTS:
-        blueprint.before_request(_session_writes_need_csrf)
         api.register_blueprint(blueprint)
+    # App-wide (blueprints are module globals shared by every app the tests create), and for
+    # plugin API blueprints too.
+    api._app.before_request(_session_writes_need_csrf)
