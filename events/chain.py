@@ -291,8 +291,7 @@ def verify_chain(
     return Verdict(True, checked, previous)
 
 
-def iter_records(recorder: Any, batch: int = 1000) -> Iterator[Record]:
-    after = 0
+def iter_records(recorder: Any, batch: int = 1000, after: int = 0) -> Iterator[Record]:
     while True:
         rows = recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)
         for r in rows:
@@ -302,8 +301,7 @@ def iter_records(recorder: Any, batch: int = 1000) -> Iterator[Record]:
         after = rows[-1].id
 
 
-def iter_chain(recorder: ChainReader, batch: int = 1000) -> Iterator[tuple[int, str]]:
-    after = 0
+def iter_chain(recorder: ChainReader, batch: int = 1000, after: int = 0) -> Iterator[tuple[int, str]]:
     while True:
         rows = recorder.select_chain(after, batch)
         yield from rows
