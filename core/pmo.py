@@ -6,7 +6,8 @@ Which ledger serves a request is decided by whoever builds this object (the web 
 from __future__ import annotations
 
 import uuid
-from typing import Any, TypeVar
+from contextlib import contextmanager
+from typing import Any, Iterator, TypeVar
 
 import pluggy
 import sqlalchemy as sa
@@ -61,6 +62,7 @@ class PMO:
                 projections.append(projection)
                 self.projection_owner[projection.name] = names_by_plugin_object.get(impl.plugin)
         self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections)
+        self._bulk = False
         self.runner.setup()
         self.catch_up()
         self.plugin_services: dict[str, Any] = {}
@@ -130,7 +132,19 @@ class PMO:
                 "someone else changed this at the same moment; reload and try again",
                 current_version=current,
             ) from None
-        self.catch_up()
+        if not self._bulk:
+            self.catch_up()
+
+    @contextmanager
+    def bulk(self, progress=None) -> Iterator["PMO"]:
+        """Defer read-model catch-up to the end: for imports and generators, not for requests
+        (a user must see their own write)."""
+        self._bulk = True
+        try:
+            yield self
+        finally:
+            self._bulk = False
+            self.catch_up(progress=progress)
 
     def catch_up(self, progress=None) -> int:
         return self.runner.catch_up(self.active_projections(), progress=progress)

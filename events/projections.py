@@ -215,7 +215,7 @@ def log_index_projection() -> Projection:
     projection.table = table  # type: ignore[attr-defined]
 
     def apply(conn: sa.Connection, position: int, event: Any) -> None:
-        conn.execute(table.insert().values(
+        conn.execute(table.insert(), dict(
             position=position, occurred_at=event.timestamp, topic=type(event).TOPIC,
             originator_id=event.originator_id, originator_version=event.originator_version,
             actor=getattr(event, "actor", None), reason=getattr(event, "reason", None),
