@@ -9,6 +9,9 @@ import pytest
 
 from events.context import command_context
 
+# Cheap password hashing for tests only (see core.services.users.HASH_METHOD).
+os.environ.setdefault("PMO_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+
 PG_URL = os.environ.get("PMO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ROLES = ("admin", "pmo", "manager", "viewer", "auditor")
 PASSWORD = "correct-horse-{role}"

@@ -55,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     commands.init_app(app)
     auth.init_app(app)
+    # Errors are problem+json (web/errors.py), documented per operation; not smorest's default.
+    Api.DEFAULT_ERROR_RESPONSE_NAME = None
     api = Api(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
     api.spec.options["security"] = [{"bearer": []}]

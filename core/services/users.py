@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import uuid
@@ -13,6 +14,9 @@ from core.domain.user import User, check_role
 from core.pmo import PMO
 
 MIN_PASSWORD = 8
+# scrypt (werkzeug's default) in production; the test suite sets a cheap method, or hashing
+# a handful of users per test would dominate its run time.
+HASH_METHOD = os.environ.get("PMO_PASSWORD_HASH_METHOD", "scrypt")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 
@@ -36,7 +40,7 @@ def create_user(pmo: PMO, username: str, password: str, role: str, display_name:
     if pmo.exists(User.create_id(username)):
         raise ConflictError(f"user {username} already exists")
     user = User(username=username, display_name=display_name or username, email=email, role=role,
-                password_hash=generate_password_hash(password))
+                password_hash=generate_password_hash(password, method=HASH_METHOD))
     pmo.save(user)
     return user
 
@@ -51,7 +55,7 @@ def change_role(pmo: PMO, user_id: uuid.UUID, role: str, expected_version: int |
 def change_password(pmo: PMO, user_id: uuid.UUID, password: str) -> User:
     _check_password(password)
     user = pmo.get(User, user_id)
-    user.change_password(generate_password_hash(password))
+    user.change_password(generate_password_hash(password, method=HASH_METHOD))
     pmo.save(user)
     return user
 

@@ -1,2 +1,16 @@
-"""One module per core resource; BLUEPRINTS lists them for ``register_api``."""
-BLUEPRINTS: list = []
+"""One module per core resource; BLUEPRINTS lists them for ``register_api``.
+
+Every blueprint is mounted at /api; each module's docstring names its URLs. ``_http`` holds
+what they share (sign-in and role checks, ETag / If-Match, reasons, documented errors).
+List filters are parsed with ``unknown=RAISE``: webargs ignores unknown query parameters by
+default, and a misspelt filter would quietly list everything.
+"""
+from web.api.resources import (
+    actions, decisions, ledger, milestones, plugins, portfolio, programmes, projects,
+    status_reports, users,
+)
+
+BLUEPRINTS = [
+    portfolio.blp, programmes.blp, projects.blp, status_reports.blp, milestones.blp,
+    decisions.blp, actions.blp, users.blp, plugins.blp, ledger.blp,
+]

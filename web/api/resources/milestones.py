@@ -1,0 +1,84 @@
+"""/api/milestones: a project's promised dates, their forecasts and when they were met."""
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from marshmallow import RAISE
+
+from core import queries
+from core.services import reporting as service
+from web.api.resources._http import (
+    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, may_edit_item, project_ref, reads,
+    reason, reply, writes,
+)
+from web.api.schemas import (
+    MilestoneAchieveSchema, MilestoneCreateSchema, MilestoneQueryArgsSchema,
+    MilestoneReforecastSchema, MilestoneSchema,
+)
+from web.commands import command
+from web.tenancy import current_pmo
+
+blp = resource_blueprint("milestones", __name__, "Milestones: baseline, forecast and actual dates.")
+
+
+def _milestone(milestone_id: uuid.UUID) -> dict:
+    return found(queries.get_milestone(current_pmo(), milestone_id), "milestone", milestone_id)
+
+
+@blp.route("/milestones")
+class Milestones(MethodView):
+    @reads(blp)
+    @blp.arguments(MilestoneQueryArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, MilestoneSchema(many=True))
+    def get(self, filters):
+        """List milestones by baseline date, with their slippage; filter by project_id."""
+        return queries.list_milestones(current_pmo(), **filters)
+
+    @writes(blp)
+    @blp.arguments(MilestoneCreateSchema)
+    @blp.response(201, MilestoneSchema, headers=CREATED)
+    def post(self, body):
+        """Plan a milestone on an open project."""
+        may_edit(project_ref(body["project_id"]))
+        with command(reason(body)) as pmo:
+            milestone = service.plan_milestone(pmo, **body)
+        return created(queries.get_milestone(pmo, milestone.id), "milestones.Milestone",
+                       milestone_id=milestone.id)
+
+
+@blp.route("/milestones/<uuid:milestone_id>")
+class Milestone(MethodView):
+    @reads(blp, item=True)
+    @blp.response(200, MilestoneSchema, headers=ETAG)
+    def get(self, milestone_id: uuid.UUID):
+        """Show a milestone."""
+        return reply(_milestone(milestone_id))
+
+
+@blp.route("/milestones/<uuid:milestone_id>/reforecast")
+class MilestoneReforecast(MethodView):
+    @writes(blp, item=True, if_match=True)
+    @blp.arguments(MilestoneReforecastSchema)
+    @blp.response(200, MilestoneSchema, headers=ETAG)
+    def post(self, body, milestone_id: uuid.UUID):
+        """Move a milestone's forecast date; its baseline stays, so slippage shows."""
+        may_edit_item(_milestone(milestone_id))
+        version = expected_version()
+        with command(reason(body)) as pmo:
+            service.reforecast_milestone(pmo, milestone_id, expected_version=version, **body)
+        return reply(queries.get_milestone(pmo, milestone_id))
+
+
+@blp.route("/milestones/<uuid:milestone_id>/achieve")
+class MilestoneAchievement(MethodView):
+    @writes(blp, item=True, if_match=True)
+    @blp.arguments(MilestoneAchieveSchema)
+    @blp.response(200, MilestoneSchema, headers=ETAG)
+    def post(self, body, milestone_id: uuid.UUID):
+        """Record that a milestone was met, and on which date."""
+        may_edit_item(_milestone(milestone_id))
+        version = expected_version()
+        with command(reason(body)) as pmo:
+            service.achieve_milestone(pmo, milestone_id, expected_version=version, **body)
+        return reply(queries.get_milestone(pmo, milestone_id))

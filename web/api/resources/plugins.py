@@ -1,0 +1,70 @@
+"""/api/plugins: the installed plugins; admins switch them on and off for the organisation."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask.views import MethodView
+
+from core.permissions import can_administer
+from core.pmo import PMO
+from core.services import plugins as service
+from web.api.resources._http import resource_blueprint, found, reads, reason, writes
+from web.api.schemas import PluginSchema, ReasonSchema
+from web.commands import command
+from web.tenancy import current_pmo
+
+blp = resource_blueprint("plugins", __name__, "Plugins: the modules a maturing PMO switches on.")
+
+
+def _plugins(pmo: PMO) -> list[dict]:
+    enabled = set(pmo.enabled_plugins())
+    return [{**asdict(info), "enabled": name in enabled} for name, info in sorted(pmo.plugins.items())]
+
+
+def _plugin(pmo: PMO, name: str) -> dict:
+    return found(next((p for p in _plugins(pmo) if p["name"] == name), None), "plugin", name)
+
+
+@blp.route("/plugins")
+class Plugins(MethodView):
+    @reads(blp)
+    @blp.response(200, PluginSchema(many=True))
+    def get(self):
+        """List the installed plugins and whether each is enabled."""
+        return _plugins(current_pmo())
+
+
+@blp.route("/plugins/<name>")
+class Plugin(MethodView):
+    @reads(blp, item=True)
+    @blp.response(200, PluginSchema)
+    def get(self, name: str):
+        """Show an installed plugin and whether it is enabled."""
+        return _plugin(current_pmo(), name)
+
+
+# Plugin state has no ETag: it is one setting of the organisation, not a versioned resource.
+@blp.route("/plugins/<name>/enable")
+class PluginEnabling(MethodView):
+    @writes(blp, can_administer, item=True)
+    @blp.arguments(ReasonSchema, required=False)
+    @blp.response(200, PluginSchema)
+    def post(self, body, name: str):
+        """Enable a plugin; its read models are built from the whole ledger before this answers."""
+        _plugin(current_pmo(), name)
+        with command(reason(body)) as pmo:
+            service.enable_plugin(pmo, name)
+        return _plugin(pmo, name)
+
+
+@blp.route("/plugins/<name>/disable")
+class PluginDisabling(MethodView):
+    @writes(blp, can_administer, item=True)
+    @blp.arguments(ReasonSchema, required=False)
+    @blp.response(200, PluginSchema)
+    def post(self, body, name: str):
+        """Disable a plugin: its pages and endpoints go away; its events and data stay."""
+        _plugin(current_pmo(), name)
+        with command(reason(body)) as pmo:
+            service.disable_plugin(pmo, name)
+        return _plugin(pmo, name)

@@ -1,0 +1,42 @@
+"""Marshmallow schemas of the JSON API, one module per group of resources.
+
+``XSchema`` is what the API returns, ``XCreateSchema`` / ``XUpdateSchema`` what it accepts,
+``XQueryArgsSchema`` the filters of a list. Input schemas reject unknown fields, so a
+misspelt field is an error rather than a silently ignored change.
+"""
+from web.api.schemas.admin import (
+    EventQueryArgsSchema, EventSchema, IssuedTokenSchema, PluginSchema, TokenCreateSchema,
+    TokenSchema, UserCreateSchema, UserSchema, UserUpdateSchema,
+)
+from web.api.schemas.common import ProblemSchema, ReasonSchema
+from web.api.schemas.logs import (
+    ActionCloseSchema, ActionCreateSchema, ActionQueryArgsSchema, ActionSchema, ActionUpdateSchema,
+    DecisionCreateSchema, DecisionQueryArgsSchema, DecisionSchema, DecisionSupersedeSchema,
+)
+from web.api.schemas.portfolio import (
+    PortfolioCreateSchema, PortfolioSchema, PortfolioUpdateSchema, ProgrammeCreateSchema,
+    ProgrammeSchema, ProgrammeUpdateSchema,
+)
+from web.api.schemas.projects import (
+    ProjectCreateSchema, ProjectQueryArgsSchema, ProjectSchema, ProjectUpdateSchema,
+    StageChangeCreateSchema, StageChangeSchema,
+)
+from web.api.schemas.reporting import (
+    MilestoneAchieveSchema, MilestoneCreateSchema, MilestoneQueryArgsSchema,
+    MilestoneReforecastSchema, MilestoneSchema, StatusReportCreateSchema,
+    StatusReportQueryArgsSchema, StatusReportSchema, StatusReportUpdateSchema,
+)
+
+__all__ = [
+    "ActionCloseSchema", "ActionCreateSchema", "ActionQueryArgsSchema", "ActionSchema",
+    "ActionUpdateSchema", "DecisionCreateSchema", "DecisionQueryArgsSchema", "DecisionSchema",
+    "DecisionSupersedeSchema", "EventQueryArgsSchema", "EventSchema", "IssuedTokenSchema",
+    "MilestoneAchieveSchema", "MilestoneCreateSchema", "MilestoneQueryArgsSchema",
+    "MilestoneReforecastSchema", "MilestoneSchema", "PluginSchema", "PortfolioCreateSchema",
+    "PortfolioSchema", "PortfolioUpdateSchema", "ProblemSchema", "ProgrammeCreateSchema",
+    "ProgrammeSchema", "ProgrammeUpdateSchema", "ProjectCreateSchema", "ProjectQueryArgsSchema",
+    "ProjectSchema", "ProjectUpdateSchema", "ReasonSchema", "StageChangeCreateSchema",
+    "StageChangeSchema", "StatusReportCreateSchema", "StatusReportQueryArgsSchema",
+    "StatusReportSchema", "StatusReportUpdateSchema", "TokenCreateSchema", "TokenSchema",
+    "UserCreateSchema", "UserSchema", "UserUpdateSchema",
+]
