@@ -31,11 +31,8 @@ def parse_as_of(value: str | None) -> datetime | None:
 def position_at(pmo: PMO, moment: datetime) -> int:
     """The last log position recorded at or before ``moment`` (0: before the first record)."""
     t = pmo.log_index.table
-    utc = moment.astimezone(timezone.utc)
-    if pmo.config.kind in ("sqlite", "memory"):
-        utc = utc.replace(tzinfo=None)  # SQLite keeps naive UTC; compare like with like
     with pmo.read() as conn:
-        return conn.execute(sa.select(sa.func.max(t.c.position)).where(t.c.occurred_at <= utc)).scalar() or 0
+        return conn.execute(sa.select(sa.func.max(t.c.position)).where(t.c.occurred_at <= moment)).scalar() or 0
 
 
 def resolve_as_of(pmo: PMO, value: str | None) -> tuple[datetime | None, int | None]:

@@ -90,10 +90,16 @@ def dashboard_widgets(pmo, as_of):
 
 @hookspec
 def register_commands(cli):
-    """Add click commands or groups to the ``pmo`` command line group ``cli``."""
+    """Add click commands or groups to the ``pmo`` command line group ``cli``.
+
+    A command reaches the store through the click context object (``@click.pass_obj``):
+    ``obj.pmo`` is the PMO, and ``with obj.command("why") as pmo:`` runs a state change as
+    the CLI's actor with that reason. Plugins never import ``web``.
+    """
 
 
 @hookspec
 def demo_data(pmo, today):
     """Add the plugin's part of the demo PMO; called by ``pmo demo`` after the core data,
-    inside a command context, with ``today`` the demo's reference date."""
+    inside a command context stamped at the end of the demo year, with ``today`` the demo's
+    reference date. Do not backdate earlier than that: the log's times must only grow."""

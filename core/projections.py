@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from events import temporal
+from events.temporal import UTCDateTime
 from events.projections import Projection, entity_columns, event_fields, mirror
 
 projection = Projection("core")
@@ -42,7 +43,7 @@ stage_changes = sa.Table(
     sa.Column("project_id", sa.Uuid, index=True, nullable=False),
     sa.Column("from_stage", S(20)), sa.Column("stage", S(20)), sa.Column("gate_decision", T),
     sa.Column("actor", S(100)), sa.Column("reason", T),
-    sa.Column("occurred_at", sa.DateTime(timezone=True)),
+    sa.Column("occurred_at", UTCDateTime()),
 )
 status_reports = _table(
     "status_reports",
@@ -51,7 +52,7 @@ status_reports = _table(
     *(sa.Column(rag, S(10)) for rag in ("overall", "schedule", "cost", "scope")),
     sa.Column("summary", T), sa.Column("progress_pct", sa.Integer),
     sa.Column("published", sa.Boolean, default=False),
-    sa.Column("published_at", sa.DateTime(timezone=True)), sa.Column("published_by", S(100)),
+    sa.Column("published_at", UTCDateTime()), sa.Column("published_by", S(100)),
 )
 milestones = _table(
     "milestones",
@@ -71,7 +72,7 @@ actions = _table(
     sa.Column("owner", S(100), index=True), sa.Column("due_date", sa.Date),
     sa.Column("description", T), sa.Column("status", S(20), default="open"),
     sa.Column("priority", S(10), default="normal"),
-    sa.Column("outcome", T), sa.Column("closed_at", sa.DateTime(timezone=True)),
+    sa.Column("outcome", T), sa.Column("closed_at", UTCDateTime()),
 )
 users = _table(
     "users",
@@ -83,13 +84,13 @@ api_tokens = _table(
     "api_tokens",
     sa.Column("token_id", S(40), nullable=False), sa.Column("user_id", sa.Uuid),
     sa.Column("token_hash", S(128), index=True), sa.Column("label", S(200)),
-    sa.Column("issued_at", sa.DateTime(timezone=True)),
+    sa.Column("issued_at", UTCDateTime()),
     key="token_id",
 )
 plugin_states = _table(
     "plugin_states",
     sa.Column("name", S(100), nullable=False), sa.Column("enabled", sa.Boolean),
-    sa.Column("changed_by", S(100)), sa.Column("changed_at", sa.DateTime(timezone=True)),
+    sa.Column("changed_by", S(100)), sa.Column("changed_at", UTCDateTime()),
     sa.Column("reason", T),
     key="name",
 )

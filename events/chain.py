@@ -22,7 +22,7 @@ from uuid import UUID
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -32,12 +32,16 @@ GENESIS = "0" * 64
 SEAL_INTERVAL = 100
 
 
-def record_hash(previous: str, position: int, originator_id: Any, version: int, topic: str,
-                state: bytes) -> str:
-    oid = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+def record_hash(previous: str, originator_id: Any, version: int, topic: str, state: bytes) -> str:
+    """The chain link of one record: it covers the previous link, so order is covered too.
+
+    Positions are not hashed: they are the store's numbering (PostgreSQL may skip numbers),
+    and a copy into another store must keep the same chain.
+    """
+    oid = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id).replace("-", "")
     digest = hashlib.sha256()
     digest.update(bytes.fromhex(previous))
-    for part in (struct.pack(">QQ", position, version), oid.encode(), b"\x00", topic.encode(), b"\x00"):
+    for part in (struct.pack(">Q", version), oid.encode(), b"\x00", topic.encode(), b"\x00"):
         digest.update(part)
     digest.update(state)
     return digest.hexdigest()
@@ -91,7 +95,7 @@ def seal_is_valid(public_key_b64: str, position: int, chain_hash: str, signature
 def _links(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str]]:
     rows = []
     for position, s in zip(ids, stored):
-        previous = record_hash(previous, position, s.originator_id, s.originator_version, s.topic, s.state)
+        previous = record_hash(previous, s.originator_id, s.originator_version, s.topic, s.state)
         rows.append((position, previous))
     return rows
 
@@ -174,6 +178,19 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, ChainReader):
         self.sql_create_statements.append(SQL(
             "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, hash text NOT NULL, "
             "signature text NOT NULL)").format(self.seals_table))
+
+    def _insert_stored_events(self, curs, stored_events, **kwargs):
+        # A uniqueness violation would roll back *after* the id sequence moved on, leaving a
+        # gap in the log. Under the table lock (which the insert takes anyway) look first.
+        self._lock_table(curs)
+        curs.execute(SQL("SELECT originator_id, originator_version FROM {}.{} WHERE originator_id = ANY(%s)").format(
+            Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+            ([s.originator_id for s in stored_events],))
+        taken = {(row["originator_id"], row["originator_version"]) for row in curs.fetchall()}
+        clashes = [s for s in stored_events if (s.originator_id, s.originator_version) in taken]
+        if clashes:
+            raise IntegrityError(f"version {clashes[0].originator_version} of {clashes[0].originator_id} is taken")
+        super()._insert_stored_events(curs, stored_events, **kwargs)
 
     def _fetch_ids_after_insert_events(self, curs, stored_events, **kwargs):
         # Still inside the insert's transaction, under its table lock: the head is ours.
@@ -276,7 +293,7 @@ def verify_chain(
         if record is None or link[0] < record[0]:
             return Verdict(False, checked, previous, link[0], "record deleted: the chain has it, the store does not")
         position, oid, version, topic, state = record
-        expected = record_hash(previous, position, oid, version, topic, state)
+        expected = record_hash(previous, oid, version, topic, state)
         if expected != link[1]:
             return Verdict(False, checked, previous, position,
                            "record altered or reordered: its hash does not match the chain")

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from events.store import Ledger
+from events.temporal import UTCDateTime
 
 Handler = Callable[[sa.Connection, int, Any], None]
 Progress = Callable[[int, int], None]  # (done, total)
@@ -96,7 +97,7 @@ class ProjectionRunner:
                 low = min(positions.get(p.name, 0) for p in selected)
                 if start is None:
                     start = low
-                records = list(self.ledger.read_log(after=low, batch=batch, stop=low + batch))
+                records = self.ledger.read_batch(after=low, limit=batch)
                 for position, event in records:
                     for projection in selected:
                         if position > positions.get(projection.name, 0):
@@ -113,6 +114,8 @@ class ProjectionRunner:
             done += len(records)
             if progress is not None:
                 progress(min(done, max(head - start, done)), max(head - start, done))
+            # ``limit`` counts records, not positions, so a short batch is the end of the log
+            # even where the numbering skips (PostgreSQL).
             if len(records) < batch:
                 return done
 
@@ -188,9 +191,9 @@ def entity_columns() -> list[sa.Column]:
     return [
         sa.Column("id", sa.Uuid, nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True)),
+        sa.Column("created_at", UTCDateTime()),
         sa.Column("created_by", sa.String(100)),
-        sa.Column("updated_at", sa.DateTime(timezone=True)),
+        sa.Column("updated_at", UTCDateTime()),
         sa.Column("updated_by", sa.String(100)),
     ]
 
@@ -204,7 +207,7 @@ def log_index_projection() -> Projection:
         "ledger_log",
         projection.metadata,
         sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False, index=True),
+        sa.Column("occurred_at", UTCDateTime(), nullable=False, index=True),
         sa.Column("topic", sa.String(200), nullable=False, index=True),
         sa.Column("originator_id", sa.Uuid, nullable=False, index=True),
         sa.Column("originator_version", sa.Integer, nullable=False),

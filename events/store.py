@@ -141,17 +141,19 @@ class Ledger(Application):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def read_log(self, after: int = 0, batch: int = 1000, stop: int | None = None) -> Iterable[tuple[int, Any]]:
+    def read_batch(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        """Up to ``limit`` ``(position, domain event)`` pairs after position ``after``, in order."""
+        records = self.recorder.select_notifications(start=after, limit=limit, inclusive_of_start=False)
+        return [(record.id, self.mapper.to_domain_event(record)) for record in records]
+
+    def read_log(self, after: int = 0, batch: int = 1000) -> Iterable[tuple[int, Any]]:
         """Yield ``(position, domain event)`` from the global log, in order, after ``after``."""
         while True:
-            records = self.recorder.select_notifications(
-                start=after, limit=batch, stop=stop, inclusive_of_start=False
-            )
-            for record in records:
-                yield record.id, self.mapper.to_domain_event(record)
+            records = self.read_batch(after, batch)
+            yield from records
             if len(records) < batch:
                 return
-            after = records[-1].id
+            after = records[-1][0]
 
 
 def _ensure_pg_schema(config: StoreConfig) -> None:

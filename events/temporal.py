@@ -7,6 +7,7 @@ The current view filters ``valid_to IS NULL``; an as-of view at log position ``p
 """
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,3 +83,22 @@ def close(conn: sa.Connection, table: sa.Table, key_value: Any, position: int) -
         .values(valid_to=sa.bindparam("position"))
     )
     conn.execute(stmt, {"key": key_value, "position": position})
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A moment, stored as naive UTC on every database and read back as aware UTC.
+
+    SQLite keeps no time zone and PostgreSQL answers in the session's: with this, both give
+    the same value, and comparisons never mix naive and aware datetimes.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None

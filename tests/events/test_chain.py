@@ -97,7 +97,7 @@ def test_rewriting_records_and_chain_together_breaks_the_signed_seal(tmp_path, m
         previous = GENESIS
         for rowid, oid, version, topic, state in db.execute(
                 "SELECT rowid, originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid").fetchall():
-            previous = record_hash(previous, rowid, oid, version, topic, bytes(state))
+            previous = record_hash(previous, oid, version, topic, bytes(state))
             db.execute("UPDATE ledger_chain SET hash = ? WHERE position = ?", (previous, rowid))
     verdict = verify(path)
     assert not verdict.ok and "seal" in verdict.problem
