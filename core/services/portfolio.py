@@ -42,8 +42,14 @@ def update_programme(pmo: PMO, programme_id: uuid.UUID, expected_version: int | 
     return programme
 
 
+# Words the pages use in URLs next to codes (/projects/new): a code cannot be one of them.
+RESERVED_CODES = {"new", "edit"}
+
+
 def _check_code(code: str) -> str:
     code = (code or "").strip()
     if not code or len(code) > 40 or not all(c.isalnum() or c in "-_." for c in code):
         raise ValidationError("use 1-40 letters, digits, '-', '_' or '.'", "code")
+    if code.lower() in RESERVED_CODES:
+        raise ValidationError(f"'{code}' is reserved; choose another code", "code")
     return code

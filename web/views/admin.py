@@ -1,0 +1,169 @@
+"""Administration under /admin (admins only): people, their roles and API tokens; plugins."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, make_response, render_template, request, url_for
+
+from core import queries
+from core.permissions import can_administer
+from core.projections import plugin_states
+from core.services import plugins, users
+from events.temporal import visible
+from web.auth import require
+from web.commands import command
+from web.views.common import bind, form_page, found, pmo
+from web.views.forms import Form, PasswordForm, PluginForm, RoleForm, TokenForm, UserForm, Versioned
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_only = require(can_administer)
+
+
+def _user(username: str) -> dict:
+    return found(queries.get_user(pmo(), username), "user")
+
+
+def _back(row: dict) -> str:
+    return url_for(".user", username=row["username"])
+
+
+@bp.route("/")
+@admin_only
+def home():
+    return render_template("admin/home.html", users=queries.list_users(pmo()), plugins=pmo().plugins)
+
+
+@bp.route("/users")
+@admin_only
+def users_list():
+    unit = pmo()
+    rows = queries.list_users(unit)
+    return render_template("admin/users.html", rows=rows,
+                           tokens={r["id"]: len(queries.list_tokens(unit, r["id"])) for r in rows})
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user():
+    form = bind(UserForm)
+    return form_page(
+        form, "form.html", lambda unit: users.create_user(unit, **form.values()),
+        success=lambda u: url_for(".user", username=u.username),
+        message=lambda u: f"User {u.username} created with role {u.role}.", conflict_field="username",
+        title="Create a user", submit="Create user", cancel=url_for(".users_list"),
+    )
+
+
+@bp.route("/users/<username>")
+@admin_only
+def user(username: str):
+    row = _user(username)
+    version = {"version": row["version"]}
+    return render_template(
+        "admin/user.html", person=row, tokens=queries.list_tokens(pmo(), row["id"]),
+        role_form=RoleForm(data=row), active_form=Versioned(data=version), token_form=TokenForm(),
+        password_form=PasswordForm(), revoke_form=Form(),
+    )
+
+
+@bp.route("/users/<username>/role", methods=["GET", "POST"])
+@admin_only
+def role(username: str):
+    row = _user(username)
+    form = bind(RoleForm, row)
+    return form_page(
+        form, "form.html", lambda unit: users.change_role(unit, row["id"], form.role.data, form.expected_version()),
+        success=_back(row), message=lambda u: f"{u.username} is now {u.role}.",
+        current=lambda: queries.get_user(pmo(), row["id"]),
+        title=f"Change the role of {row['username']}", submit="Change role", cancel=_back(row),
+    )
+
+
+@bp.route("/users/<username>/<any(deactivate, reactivate):change>", methods=["GET", "POST"])
+@admin_only
+def set_active(username: str, change: str):
+    row = _user(username)
+    form = bind(Versioned, {"version": row["version"]})
+    active = change == "reactivate"
+    return form_page(
+        form, "form.html",
+        lambda unit: users.set_active(unit, row["id"], active, form.expected_version()),
+        success=_back(row), message=f"{row['username']} is {'active again' if active else 'deactivated'}.",
+        title=f"{change.capitalize()} {row['username']}",
+        lead=("They can sign in and use their API tokens again." if active else
+              "They can no longer sign in or use their API tokens; their history stays."),
+        submit=change.capitalize(), cancel=_back(row),
+    )
+
+
+@bp.route("/users/<username>/password", methods=["GET", "POST"])
+@admin_only
+def password(username: str):
+    row = _user(username)
+    form = bind(PasswordForm)
+    return form_page(
+        form, "form.html", lambda unit: users.change_password(unit, row["id"], form.password.data),
+        success=_back(row), message=f"Password of {row['username']} changed.",
+        title=f"Set a new password for {row['username']}", submit="Set password", cancel=_back(row),
+    )
+
+
+@bp.route("/users/<username>/tokens", methods=["GET", "POST"])
+@admin_only
+def issue_token(username: str):
+    """Issue an API token and show it once: it is not redirected through the session."""
+    row = _user(username)
+    form = bind(TokenForm)
+    if request.method == "POST" and form.validate():
+        with command(form.reason.data or "") as unit:
+            token_id, token = users.issue_token(unit, row["id"], form.label.data)
+        response = make_response(render_template("admin/token.html", person=row, token=token,
+                                                 token_id=token_id, label=form.label.data), 201)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return render_template("form.html", form=form, title=f"Issue an API token for {row['username']}",
+                           submit="Issue token", cancel=_back(row)), form.status
+
+
+@bp.route("/users/<username>/tokens/<token_id>/revoke", methods=["GET", "POST"])
+@admin_only
+def revoke_token(username: str, token_id: str):
+    row = _user(username)
+    form = bind(Form)
+    return form_page(
+        form, "form.html", lambda unit: users.revoke_token(unit, row["id"], token_id),
+        success=_back(row), message=f"Token {token_id} revoked.",
+        title=f"Revoke token {token_id} of {row['username']}",
+        lead="Scripts using it are refused from now on.", submit="Revoke token", cancel=_back(row),
+    )
+
+
+# --- plugins -------------------------------------------------------------------------------
+
+def _plugin_states() -> dict[str, dict]:
+    """Who last switched each plugin, when and why (the current plugin_states rows)."""
+    with pmo().read() as conn:
+        rows = conn.execute(sa.select(plugin_states).where(visible(plugin_states))).mappings()
+        return {r["name"]: dict(r) for r in rows}
+
+
+@bp.route("/plugins")
+@admin_only
+def plugins_list():
+    unit = pmo()
+    return render_template("admin/plugins.html", plugins=sorted(unit.plugins.values(), key=lambda p: p.name),
+                           enabled=set(unit.enabled_plugins()), states=_plugin_states(), form=PluginForm())
+
+
+@bp.route("/plugins/<name>/<any(enable, disable):change>", methods=["GET", "POST"])
+@admin_only
+def plugin(name: str, change: str):
+    info = found(pmo().plugins.get(name), "plugin")
+    service = plugins.enable_plugin if change == "enable" else plugins.disable_plugin
+    form = bind(PluginForm)
+    return form_page(
+        form, "form.html", lambda unit: service(unit, name), success=url_for(".plugins_list"),
+        message=f"{info.title} is {change}d.", title=f"{change.capitalize()} the {info.title} plugin",
+        lead=("Its read models catch up from the whole ledger first." if change == "enable" else
+              "Its pages and API answer that it is disabled; its events and data stay."),
+        submit=change.capitalize(), cancel=url_for(".plugins_list"),
+    )

@@ -1,0 +1,122 @@
+"""Projects: the filtered list, the project page, and the forms to register, edit and pass
+a lifecycle gate."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request, url_for
+
+from core import queries
+from core.domain.project import NEXT_STAGE, STAGES
+from core.domain.rag import RAG
+from core.permissions import can_edit_project, can_read
+from core.plugins import flatten
+from core.services import projects as services
+from web import charts
+from web.auth import require, user
+from web.views.common import allow, bind, form_page, found, people, pmo, programme_choices
+from web.views.forms import ProjectForm, SelectChoice, StageForm
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def _project(code: str) -> dict:
+    return found(queries.get_project(pmo(), code), "project")
+
+
+@bp.route("")
+@require(can_read)
+def index():
+    """Every project, filtered by a plain GET form."""
+    unit = pmo()
+    args = {k: (request.args.get(k) or "").strip() for k in ("stage", "programme", "manager", "rag", "q")}
+    rag = args["rag"] if args["rag"] in RAG else None
+    rows = queries.list_projects(unit, stage=args["stage"] or None, programme_id=args["programme"] or None,
+                                 manager=args["manager"] or None, rag=rag, q=args["q"] or None)
+    if args["rag"] == "none":
+        rows = [r for r in rows if r["overall"] is None]
+    everything = queries.list_projects(unit)
+    programmes = queries.list_programmes(unit)
+    return render_template(
+        "projects/list.html", rows=rows, args=args, stages=STAGES, programmes=programmes,
+        programme_by_id={p["id"]: p for p in programmes},
+        managers=sorted({p["manager"] for p in everything if p["manager"]}),
+        filtered=any(args.values()), total=len(everything),
+    )
+
+
+@bp.route("/<code>")
+@require(can_read)
+def show(code: str):
+    unit = pmo()
+    row = _project(code)
+    reports = queries.list_status_reports(unit, row["id"])
+    published = [r for r in reports if r["published"]]
+    milestones = queries.list_milestones(unit, row["id"])
+    trend = charts.rag_trend("rag-trend", f"Overall RAG of {row['code']} per period",
+                             [(r["period_end"], r["overall"]) for r in reversed(published)])
+    timeline = charts.milestone_timeline("milestone-timeline", f"Milestones of {row['code']}",
+                                         milestones, date.today()) if milestones else None
+    return render_template(
+        "projects/show.html", project=row, reports=reports, latest=published[0] if published else None,
+        trend=trend if published else None, milestones=milestones, timeline=timeline,
+        stages=queries.stage_history(unit, row["id"]),
+        decisions=queries.list_decisions(unit, row["id"]), actions=queries.list_actions(unit, row["id"]),
+        programme=queries.get_programme(unit, row["programme_id"]) if row["programme_id"] else None,
+        can_move=row["stage"] in NEXT_STAGE,
+        panels=flatten(unit.hook("project_panels")(pmo=unit, project=row, as_of=None)),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(lambda u: can_edit_project(u, None))
+def new():
+    """Register a project; a project manager registering one is its manager by default."""
+    form = bind(ProjectForm, manager=user().username if user().role == "manager" else "")
+    form.programme_id.choices = programme_choices()
+    return form_page(
+        form, "form.html", lambda unit: services.register_project(unit, **form.values()),
+        success=lambda p: url_for(".show", code=p.code), message=lambda p: f"Project {p.code} registered.",
+        conflict_field="code", title="Register a project", submit="Register project",
+        cancel=url_for(".index"), people=people(),
+    )
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@require(can_read)
+def edit(code: str):
+    row = _project(code)
+    allow(can_edit_project(user(), row))
+    form = bind(ProjectForm, row)
+    del form.code
+    form.programme_id.choices = programme_choices()
+    return form_page(
+        form, "form.html",
+        lambda unit: services.update_project(unit, row["id"], form.expected_version(), **form.values()),
+        success=url_for(".show", code=row["code"]), message=f"Project {row['code']} updated.",
+        current=lambda: queries.get_project(pmo(), row["id"]),
+        title=f"Edit {row['code']} · {row['name']}", submit="Save changes",
+        cancel=url_for(".show", code=row["code"]), people=people(),
+    )
+
+
+@bp.route("/<code>/stage", methods=["GET", "POST"])
+@require(can_read)
+def stage(code: str):
+    """Pass a gate: move to the next stage (or cancel), with the gate decision."""
+    row = _project(code)
+    allow(can_edit_project(user(), row))
+    form = bind(StageForm, {"version": row["version"]}, stage=NEXT_STAGE.get(row["stage"], ""))
+    # An open project may go one stage on or be cancelled; a closed one is offered every stage
+    # so that the domain itself explains why it is final.
+    options = [NEXT_STAGE[row["stage"]], "cancelled"] if row["stage"] in NEXT_STAGE else list(STAGES)
+    form.stage.choices = [SelectChoice(s, s.capitalize()) for s in options]
+    return form_page(
+        form, "form.html",
+        lambda unit: services.move_project_to_stage(unit, row["id"], form.stage.data, form.gate_decision.data,
+                                                    form.expected_version()),
+        success=url_for(".show", code=row["code"]),
+        message=lambda p: f"Project {p.code} is now {p.stage}.",
+        title=f"Stage gate for {row['code']}", lead=f"{row['name']} is now in stage {row['stage']}.",
+        submit="Record gate decision", cancel=url_for(".show", code=row["code"]),
+    )
