@@ -36,6 +36,8 @@ projects = _table(
     sa.Column("programme_id", sa.Uuid, index=True),
     sa.Column("start_date", sa.Date), sa.Column("end_date", sa.Date),
     sa.Column("stage", S(20), default="idea", index=True), sa.Column("gate_decision", T),
+    # The latest published status report, kept on the project so lists need no join.
+    sa.Column("overall", S(10)), sa.Column("progress_pct", sa.Integer), sa.Column("last_report", sa.Date),
 )
 stage_changes = sa.Table(
     "project_stage_changes", md,
@@ -139,6 +141,17 @@ def _stage_changed(conn: sa.Connection, position: int, event) -> None:
         position=position, project_id=event.originator_id, from_stage=event.from_stage,
         stage=event.stage, gate_decision=event.gate_decision, actor=event.actor,
         reason=event.reason, occurred_at=event.timestamp))
+
+
+@projection.on("core.StatusReport.Published")
+def _report_published(conn: sa.Connection, position: int, event) -> None:
+    """A newly published report becomes the project's latest unless it covers an older period."""
+    report = temporal.current_row(conn, status_reports, event.originator_id)
+    project = temporal.current_row(conn, projects, report["project_id"])
+    if project["last_report"] is None or report["period_end"] >= project["last_report"]:
+        temporal.update(conn, projects, report["project_id"], {
+            "overall": report["overall"], "progress_pct": report["progress_pct"],
+            "last_report": report["period_end"]}, position)
 
 
 @projection.on("core.User.TokenIssued")

@@ -59,28 +59,6 @@ def get_programme(pmo: PMO, programme_id: Any, at: int | None = None) -> Row | N
     return _one(pmo, sa.select(programmes).where(visible(programmes, at), programmes.c.id == pid)) if pid else None
 
 
-def latest_reports(pmo: PMO, at: int | None = None, project_ids: list | None = None) -> dict[uuid.UUID, Row]:
-    """Each project's most recent published status report (by period end)."""
-    stmt = sa.select(status_reports).where(visible(status_reports, at), status_reports.c.published.is_(True))
-    if project_ids is not None:
-        stmt = stmt.where(status_reports.c.project_id.in_(project_ids))
-    latest: dict[uuid.UUID, Row] = {}
-    for row in _rows(pmo, stmt.order_by(status_reports.c.period_end, status_reports.c.published_at)):
-        latest[row["project_id"]] = row
-    return latest
-
-
-def _with_latest_report(pmo: PMO, rows: list[Row], at: int | None, ids: list | None = None) -> list[Row]:
-    """Add each project's latest published overall RAG, progress and period end."""
-    reports = latest_reports(pmo, at, ids)
-    for row in rows:
-        report = reports.get(row["id"])
-        row["overall"] = report["overall"] if report else None
-        row["progress_pct"] = report["progress_pct"] if report else None
-        row["last_report"] = report["period_end"] if report else None
-    return rows
-
-
 def list_projects(
     pmo: PMO, at: int | None = None, stage: str | None = None, programme_id: Any = None,
     manager: str | None = None, rag: str | None = None, q: str | None = None,
@@ -96,18 +74,16 @@ def list_projects(
         like = f"%{q.lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(projects.c.name).like(like),
                                  sa.func.lower(projects.c.code).like(like)))
-    rows = _with_latest_report(pmo, _rows(pmo, stmt.order_by(projects.c.code)), at)
     if rag:
-        rows = [r for r in rows if r["overall"] == rag]
-    return rows
+        stmt = stmt.where(projects.c.overall == rag)
+    return _rows(pmo, stmt.order_by(projects.c.code))
 
 
 def get_project(pmo: PMO, key: Any, at: int | None = None) -> Row | None:
     """A project by id or by code."""
     pid = _uuid(key)
     cond = projects.c.id == pid if pid else sa.func.lower(projects.c.code) == str(key).lower()
-    row = _one(pmo, sa.select(projects).where(visible(projects, at), cond))
-    return _with_latest_report(pmo, [row], at, [row["id"]])[0] if row else None
+    return _one(pmo, sa.select(projects).where(visible(projects, at), cond))
 
 
 def stage_history(pmo: PMO, project_id: uuid.UUID, at: int | None = None) -> list[Row]:

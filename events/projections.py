@@ -8,6 +8,7 @@ transaction: a crash leaves either both or neither. Several processes may run it
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ tracking_table = sa.Table(
     tracking_metadata,
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("schema_hash", sa.String(64)),
 )
 
 
@@ -34,19 +36,27 @@ class Projection:
     def __init__(self, name: str, metadata: sa.MetaData | None = None):
         self.name = name
         self.metadata = metadata or sa.MetaData()
-        self.handlers: dict[str, Handler] = {}
+        self.handlers: dict[str, list[Handler]] = {}
 
     def on(self, *topics: str) -> Callable[[Handler], Handler]:
+        """Register a handler; several may handle one topic, called in registration order."""
         def register(func: Handler) -> Handler:
             for topic in topics:
-                self.handlers[topic] = func
+                self.handlers.setdefault(topic, []).append(func)
             return func
 
         return register
 
+    def schema_hash(self) -> str:
+        """A fingerprint of the tables' definitions: when the code changes them, rebuild."""
+        from sqlalchemy.schema import CreateTable
+
+        ddl = "\n".join(str(CreateTable(t).compile(dialect=sa.dialects.sqlite.dialect()))
+                        for t in self.metadata.sorted_tables)
+        return hashlib.sha256(ddl.encode()).hexdigest()
+
     def apply(self, conn: sa.Connection, position: int, event: Any) -> None:
-        handler = self.handlers.get(type(event).TOPIC)
-        if handler is not None:
+        for handler in self.handlers.get(type(event).TOPIC, ()):
             handler(conn, position, event)
 
 
@@ -57,14 +67,19 @@ class ProjectionRunner:
         self.projections = {p.name: p for p in projections}
 
     def setup(self) -> None:
-        """Create missing tables; a projection seen for the first time starts at position 0."""
+        """Create missing tables. A projection seen for the first time, or whose tables the
+        code has changed since they were built, starts (again) from position 0."""
         with self.engine.begin() as conn:
             tracking_metadata.create_all(conn)
-            for projection in self.projections.values():
+            known = dict(conn.execute(sa.select(tracking_table.c.name, tracking_table.c.schema_hash)).all())
+            for name, projection in self.projections.items():
+                fingerprint = projection.schema_hash()
+                if known.get(name) != fingerprint:
+                    # New, or built by other code: whatever tables are there can't be trusted.
+                    projection.metadata.drop_all(conn)
+                    conn.execute(tracking_table.delete().where(tracking_table.c.name == name))
+                    conn.execute(tracking_table.insert().values(name=name, position=0, schema_hash=fingerprint))
                 projection.metadata.create_all(conn)
-            known = set(conn.execute(sa.select(tracking_table.c.name)).scalars())
-            for name in self.projections.keys() - known:
-                conn.execute(tracking_table.insert().values(name=name, position=0))
 
     def positions(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -127,7 +142,8 @@ class ProjectionRunner:
                 self.projections[name].metadata.drop_all(conn)
                 self.projections[name].metadata.create_all(conn)
                 conn.execute(tracking_table.delete().where(tracking_table.c.name == name))
-                conn.execute(tracking_table.insert().values(name=name, position=0))
+                conn.execute(tracking_table.insert().values(
+                    name=name, position=0, schema_hash=self.projections[name].schema_hash()))
         return self.catch_up(selected, progress=progress)
 
 

@@ -35,7 +35,7 @@ def test_a_failing_projection_leaves_rows_and_position_unchanged(tmp_path, monke
     def broken(conn, position, event):
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(pmo.runner.projections["core"].handlers, "core.Project.Registered", broken)
+    monkeypatch.setitem(pmo.runner.projections["core"].handlers, "core.Project.Registered", [broken])
     try:
         pmo.catch_up()
     except RuntimeError:
@@ -56,3 +56,36 @@ def test_long_lived_aggregates_are_snapshotted(tmp_path):
     snapshots = list(pmo.ledger.snapshots.get(project.id))
     assert [s.originator_version for s in snapshots] == [50]
     assert pmo.get(Project, project.id).name == "v59"
+
+
+def test_a_read_model_whose_tables_changed_is_rebuilt_on_start(tmp_path):
+    url = f"sqlite:///{tmp_path}/pmo.sqlite"
+    pmo = open_pmo(url, entry_points=False)
+    with command_context("pia"):
+        projects.register_project(pmo, code="P-1", name="One")
+    pmo.close()
+    # A later version of the code adds a column to a projection's table...
+    from events.projections import Projection, ProjectionRunner
+
+    def counting(extra_column: bool):
+        projection = Projection("counter")
+        cols = [sa.Column("position", sa.Integer, primary_key=True)]
+        if extra_column:
+            cols.append(sa.Column("topic", sa.String(200)))
+        table = sa.Table("counter", projection.metadata, *cols)
+        projection.on("core.Project.Registered")(
+            lambda conn, position, event: conn.execute(table.insert(), {"position": position}))
+        return projection
+
+    first = open_pmo(url, entry_points=False)
+    ProjectionRunner(first.ledger, first.writer_engine, [counting(False)]).setup()
+    runner = ProjectionRunner(first.ledger, first.writer_engine, [counting(False)])
+    runner.catch_up()
+    assert runner.positions() == {"counter": 1}
+    # ...and on start the runner notices, drops the old table and builds it again from the log.
+    upgraded = ProjectionRunner(first.ledger, first.writer_engine, [counting(True)])
+    upgraded.setup()
+    assert upgraded.positions() == {"counter": 0}
+    upgraded.catch_up()
+    with first.read() as conn:
+        assert conn.execute(sa.text("SELECT position, topic FROM counter")).all() == [(1, None)]
