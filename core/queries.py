@@ -153,10 +153,10 @@ def list_actions(pmo: PMO, project_id: Any = None, owner: str | None = None, sta
         stmt = stmt.where(actions.c.owner == owner)
     if status:
         stmt = stmt.where(actions.c.status == status)
-    rows = [_with_overdue(r, today) for r in _rows(pmo, stmt.order_by(actions.c.due_date, actions.c.title))]
+    late = sa.and_(actions.c.status == "open", actions.c.due_date < today)
     if overdue is not None:
-        rows = [r for r in rows if r["overdue"] == overdue]
-    return rows
+        stmt = stmt.where(late if overdue else sa.not_(late) | actions.c.due_date.is_(None))
+    return [_with_overdue(r, today) for r in _rows(pmo, stmt.order_by(actions.c.due_date, actions.c.title))]
 
 
 def get_action(pmo: PMO, action_id: Any, at: int | None = None, today: date | None = None) -> Row | None:
