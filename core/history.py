@@ -91,9 +91,9 @@ def log_page(
     if actor:
         stmt = stmt.where(log.c.actor == actor)
     if topic:
-        stmt = stmt.where(log.c.topic.like(f"%{topic}%"))
+        stmt = stmt.where(log.c.topic.contains(topic, autoescape=True))
     if plugin:
-        stmt = stmt.where(log.c.topic.like(f"{plugin}.%"))
+        stmt = stmt.where(log.c.topic.startswith(f"{plugin}.", autoescape=True))
     if correlation_id:
         stmt = stmt.where(log.c.correlation_id == correlation_id)
     if since is not None:

@@ -203,9 +203,9 @@ def user_by_token_hash(pmo: PMO, token_hash: str) -> Row | None:
     return _one(pmo, stmt)
 
 
-def list_tokens(pmo: PMO, user_id: uuid.UUID) -> list[Row]:
+def list_tokens(pmo: PMO, user_id: uuid.UUID, at: int | None = None) -> list[Row]:
     stmt = sa.select(api_tokens.c.token_id, api_tokens.c.label, api_tokens.c.issued_at).where(
-        visible(api_tokens), api_tokens.c.user_id == user_id)
+        visible(api_tokens, at), api_tokens.c.user_id == user_id)
     return _rows(pmo, stmt)
 
 

@@ -49,9 +49,10 @@ class Projection:
 
     def schema_hash(self) -> str:
         """A fingerprint of the tables' definitions: when the code changes them, rebuild."""
+        from sqlalchemy.dialects import sqlite
         from sqlalchemy.schema import CreateTable
 
-        ddl = "\n".join(str(CreateTable(t).compile(dialect=sa.dialects.sqlite.dialect()))
+        ddl = "\n".join(str(CreateTable(t).compile(dialect=sqlite.dialect()))
                         for t in self.metadata.sorted_tables)
         return hashlib.sha256(ddl.encode()).hexdigest()
 

@@ -35,6 +35,17 @@ def _position(obj, value: str | None, default: int) -> int:
     return resolve_as_of(obj.pmo, value)[1] or 0
 
 
+def _day_start(obj, value: str) -> int:
+    from core.asof import parse_as_of, position_at
+
+    moment = parse_as_of(value)
+    if len(value.strip()) == 10:  # a date: from the start of that day
+        from datetime import timedelta
+
+        moment = moment - timedelta(days=1)
+    return position_at(obj.pmo, moment) + 1
+
+
 @click.group("audit")
 def audit() -> None:
     """Verify the ledger's hash chain and signed seals; export it for auditors."""
@@ -76,8 +87,9 @@ def verify(obj, export_file: str | None, public_key: str | None) -> None:
 def export(obj, first: str | None, last: str | None, fmt: str, output: str | None) -> None:
     """Write records with their chain hashes and the seals, verifiable without the database."""
     ledger = _ledger(obj)
-    # A date 'from' starts after the last record before it; a date 'to' ends at the last on it.
-    start = _position(obj, first, 1) + (0 if first is None or first.isdigit() else 1)
+    # A date 'from' includes that day (it starts after the last record of the day before);
+    # a date 'to' ends with the last record of its day.
+    start = _position(obj, first, 1) if first is None or first.isdigit() else _day_start(obj, first)
     end = _position(obj, last, ledger.max_position())
     if start > end:
         raise click.UsageError(f"nothing to export: from {start} is after to {end}")

@@ -3,7 +3,7 @@ import pytest
 
 from core.hookspecs import hookimpl
 from tests.conftest import make_app
-from tests.web.api.conftest import problem
+from tests.web.api.conftest import backdated, problem
 
 
 class RiskPlugin:
@@ -42,3 +42,18 @@ def test_enable_and_disable_with_a_reason(as_):
 def test_only_admins_switch_plugins(as_):
     problem(as_("pmo").post("/api/plugins/risk/enable"), 403)
     problem(as_("admin").post("/api/plugins/nothing/enable"), 404)
+
+
+def test_which_plugins_were_enabled_as_of_a_date(app, as_):
+    from core.services.plugins import disable_plugin, enable_plugin
+
+    with backdated(app, "admin-user", "2025-03-01T09:00", "level 2") as pmo:
+        enable_plugin(pmo, "risk")
+    with backdated(app, "admin-user", "2025-09-01T09:00", "not used") as pmo:
+        disable_plugin(pmo, "risk")
+    viewer = as_("viewer")
+    enabled = {p["name"]: p["enabled"] for p in viewer.get("/api/plugins?as_of=2025-06-30").get_json()}
+    assert enabled == {"heatmap": False, "risk": True}
+    assert viewer.get("/api/plugins/risk?as_of=2025-02-28").get_json()["enabled"] is False
+    assert viewer.get("/api/plugins/risk?as_of=2025-03-01").get_json()["enabled"] is True
+    assert viewer.get("/api/plugins/risk").get_json()["enabled"] is False

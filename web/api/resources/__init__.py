@@ -6,11 +6,11 @@ List filters are parsed with ``unknown=RAISE``: webargs ignores unknown query pa
 default, and a misspelt filter would quietly list everything.
 """
 from web.api.resources import (
-    actions, decisions, ledger, milestones, plugins, portfolio, programmes, projects,
+    actions, audit, decisions, ledger, milestones, plugins, portfolio, programmes, projects,
     status_reports, users,
 )
 
 BLUEPRINTS = [
     portfolio.blp, programmes.blp, projects.blp, status_reports.blp, milestones.blp,
-    decisions.blp, actions.blp, users.blp, plugins.blp, ledger.blp,
+    decisions.blp, actions.blp, users.blp, plugins.blp, ledger.blp, audit.blp,
 ]

@@ -3,20 +3,26 @@
 Order of checks in a write: signed in (401), role (403), body (422), the resource (404),
 rights over that resource (403), If-Match (400), then the one service call (409/422).
 Everything before the service call only reads, so a refused request writes nothing.
+
+Every read takes ``as_of`` (a date or timestamp): ``as_of(args)`` turns it into the log position
+the read-model queries take, and the answer says which in ``X-As-Of-Position``.
 """
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any, Callable
 
-from flask import abort, request, url_for
+from flask import Response, abort, g, request, url_for
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from core import queries
+from core.asof import position_at
 from core.domain.errors import ValidationError
 from core.permissions import can_edit_portfolio, can_edit_project, can_read
-from web.api.schemas import ProblemSchema
+from web.api.schemas import AsOfSchema, ProblemSchema
 from web.app import api_blueprint
 from web.auth import require, user
 from web.errors import PROBLEM
@@ -34,6 +40,9 @@ X_REASON = {
     "in": "header", "name": "X-Reason", "required": False, "schema": {"type": "string"},
     "description": "why (kept in the ledger); a `reason` field in the body takes precedence",
 }
+AS_OF_POSITION = {"X-As-Of-Position": {
+    "description": "sent when as_of was given: the ledger position the answer shows (0: before "
+                   "the first record)", "schema": {"type": "integer"}}}
 _STRONG_ETAG = re.compile(r'^"(\d+)"$')
 
 ERRORS = {
@@ -49,7 +58,37 @@ ERRORS = {
 
 def resource_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     """A resource module's blueprint, mounted at /api."""
-    return api_blueprint(name, import_name, "/api", description)
+    blueprint = api_blueprint(name, import_name, "/api", description)
+    blueprint.after_request(_as_of_header)
+    return blueprint
+
+
+# --- as of --------------------------------------------------------------------------------
+
+def as_of(args: dict) -> int | None:
+    """The log position a read shows, from ``as_of`` (taken out of ``args``); None: now."""
+    moment = args.pop("as_of", None)
+    if moment is None:
+        return None
+    position = position_at(current_pmo(), moment)
+    g.as_of = (moment, position)
+    return position
+
+
+def as_of_day() -> date | None:
+    """The day a read shows, for what depends on the date ("overdue"); None: today."""
+    return g.as_of[0].date() if g.get("as_of") else None
+
+
+def as_of_args(blp: Blueprint) -> Callable:
+    """Parse the query of a read that has no filters but ``as_of``."""
+    return blp.arguments(AsOfSchema, location="query", unknown=RAISE)
+
+
+def _as_of_header(response: Response) -> Response:
+    if g.get("as_of"):
+        response.headers["X-As-Of-Position"] = str(g.as_of[1])
+    return response
 
 
 def may_write(u: Any) -> bool:
@@ -64,11 +103,20 @@ def _problems(blp: Blueprint, view: Callable, statuses: list[int]) -> Callable:
     return view
 
 
-def reads(blp: Blueprint, check: Callable[[Any], bool] = can_read, item: bool = False) -> Callable:
-    """Decorate a GET: sign-in (and ``check``) required; documents its error answers."""
+def reads(blp: Blueprint, check: Callable[[Any], bool] = can_read, item: bool = False,
+          query: bool = True, dated: bool | None = None) -> Callable:
+    """Decorate a GET: sign-in (and ``check``) required; documents its error answers.
+
+    ``query``: it parses query arguments, so it may answer 422; ``dated`` (by default, when it
+    has a query): one of them is ``as_of``, and the answer may carry X-As-Of-Position.
+    """
     def decorator(view: Callable) -> Callable:
-        statuses = [401] + ([403] if check is not can_read else []) + ([404] if item else [])
-        return _problems(blp, require(check)(view), statuses)
+        statuses = ([401] + ([403] if check is not can_read else []) + ([404] if item else [])
+                    + ([422] if query else []))
+        view = _problems(blp, require(check)(view), statuses)
+        if query if dated is None else dated:
+            view = blp.doc(responses={200: {"headers": AS_OF_POSITION}})(view)
+        return view
     return decorator
 
 
@@ -100,7 +148,8 @@ def reason(body: dict) -> str:
 
 def found(row: dict | None, what: str, key: Any) -> dict:
     if row is None:
-        abort(404, f"no {what} {key}")
+        then = f" as of {g.as_of[0].isoformat()}" if g.get("as_of") else ""
+        abort(404, f"no {what} {key}{then}")
     return row
 
 

@@ -10,8 +10,8 @@ from marshmallow import RAISE
 from core import queries
 from core.services import logs as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, may_edit_item, project_ref, reads,
-    reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, as_of_day, created, expected_version, found, may_edit, may_edit_item,
+    project_ref, reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
     ActionCloseSchema, ActionCreateSchema, ActionQueryArgsSchema, ActionSchema, ActionUpdateSchema,
@@ -23,8 +23,10 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("actions", __name__, "Actions: who does what by when.")
 
 
-def _action(action_id: uuid.UUID) -> dict:
-    return found(queries.get_action(current_pmo(), action_id), "action", action_id)
+def _action(action_id: uuid.UUID, at: int | None = None) -> dict:
+    """The action (as it was at log position ``at``); "overdue" as of that day."""
+    row = queries.get_action(current_pmo(), action_id, at=at, today=as_of_day())
+    return found(row, "action", action_id)
 
 
 def _change(action_id: uuid.UUID, body: dict, service_call: Callable) -> tuple:
@@ -43,7 +45,8 @@ class Actions(MethodView):
     @blp.response(200, ActionSchema(many=True))
     def get(self, filters):
         """List actions by due date; filter by project_id, owner, status, overdue."""
-        return queries.list_actions(current_pmo(), **filters)
+        at = as_of(filters)
+        return queries.list_actions(current_pmo(), at=at, today=as_of_day(), **filters)
 
     @writes(blp)
     @blp.arguments(ActionCreateSchema)
@@ -59,10 +62,11 @@ class Actions(MethodView):
 @blp.route("/actions/<uuid:action_id>")
 class Action(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, ActionSchema, headers=ETAG)
-    def get(self, action_id: uuid.UUID):
+    def get(self, args, action_id: uuid.UUID):
         """Show an action."""
-        return reply(_action(action_id))
+        return reply(_action(action_id, as_of(args)))
 
     @writes(blp, item=True, if_match=True)
     @blp.arguments(ActionUpdateSchema)

@@ -10,8 +10,8 @@ from core import queries
 from core.domain.errors import ValidationError
 from core.services import logs as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, may_edit_item, project_ref, reads,
-    reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
+    reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
     DecisionCreateSchema, DecisionQueryArgsSchema, DecisionSchema, DecisionSupersedeSchema,
@@ -22,8 +22,8 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("decisions", __name__, "The decision log: what was decided, why and by whom.")
 
 
-def _decision(decision_id: uuid.UUID) -> dict:
-    return found(queries.get_decision(current_pmo(), decision_id), "decision", decision_id)
+def _decision(decision_id: uuid.UUID, at: int | None = None) -> dict:
+    return found(queries.get_decision(current_pmo(), decision_id, at=at), "decision", decision_id)
 
 
 @blp.route("/decisions")
@@ -33,7 +33,7 @@ class Decisions(MethodView):
     @blp.response(200, DecisionSchema(many=True))
     def get(self, filters):
         """List decisions, latest first; filter by project_id."""
-        return queries.list_decisions(current_pmo(), **filters)
+        return queries.list_decisions(current_pmo(), at=as_of(filters), **filters)
 
     @writes(blp)
     @blp.arguments(DecisionCreateSchema)
@@ -50,10 +50,11 @@ class Decisions(MethodView):
 @blp.route("/decisions/<uuid:decision_id>")
 class Decision(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, DecisionSchema, headers=ETAG)
-    def get(self, decision_id: uuid.UUID):
-        """Show a decision."""
-        return reply(_decision(decision_id))
+    def get(self, args, decision_id: uuid.UUID):
+        """Show a decision (superseded ones too)."""
+        return reply(_decision(decision_id, as_of(args)))
 
 
 @blp.route("/decisions/<uuid:decision_id>/supersede")

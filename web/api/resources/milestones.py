@@ -9,8 +9,8 @@ from marshmallow import RAISE
 from core import queries
 from core.services import reporting as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, may_edit_item, project_ref, reads,
-    reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
+    reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
     MilestoneAchieveSchema, MilestoneCreateSchema, MilestoneQueryArgsSchema,
@@ -22,8 +22,8 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("milestones", __name__, "Milestones: baseline, forecast and actual dates.")
 
 
-def _milestone(milestone_id: uuid.UUID) -> dict:
-    return found(queries.get_milestone(current_pmo(), milestone_id), "milestone", milestone_id)
+def _milestone(milestone_id: uuid.UUID, at: int | None = None) -> dict:
+    return found(queries.get_milestone(current_pmo(), milestone_id, at=at), "milestone", milestone_id)
 
 
 @blp.route("/milestones")
@@ -33,7 +33,7 @@ class Milestones(MethodView):
     @blp.response(200, MilestoneSchema(many=True))
     def get(self, filters):
         """List milestones by baseline date, with their slippage; filter by project_id."""
-        return queries.list_milestones(current_pmo(), **filters)
+        return queries.list_milestones(current_pmo(), at=as_of(filters), **filters)
 
     @writes(blp)
     @blp.arguments(MilestoneCreateSchema)
@@ -50,10 +50,11 @@ class Milestones(MethodView):
 @blp.route("/milestones/<uuid:milestone_id>")
 class Milestone(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, MilestoneSchema, headers=ETAG)
-    def get(self, milestone_id: uuid.UUID):
+    def get(self, args, milestone_id: uuid.UUID):
         """Show a milestone."""
-        return reply(_milestone(milestone_id))
+        return reply(_milestone(milestone_id, as_of(args)))
 
 
 @blp.route("/milestones/<uuid:milestone_id>/reforecast")

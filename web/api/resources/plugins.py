@@ -8,7 +8,7 @@ from flask.views import MethodView
 from core.permissions import can_administer
 from core.pmo import PMO
 from core.services import plugins as service
-from web.api.resources._http import resource_blueprint, found, reads, reason, writes
+from web.api.resources._http import as_of, as_of_args, found, reads, reason, resource_blueprint, writes
 from web.api.schemas import PluginSchema, ReasonSchema
 from web.commands import command
 from web.tenancy import current_pmo
@@ -16,31 +16,34 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("plugins", __name__, "Plugins: the modules a maturing PMO switches on.")
 
 
-def _plugins(pmo: PMO) -> list[dict]:
-    enabled = set(pmo.enabled_plugins())
+def _plugins(pmo: PMO, at: int | None = None) -> list[dict]:
+    """The installed plugins, each enabled or not (at log position ``at``)."""
+    enabled = set(pmo.enabled_plugins(at))
     return [{**asdict(info), "enabled": name in enabled} for name, info in sorted(pmo.plugins.items())]
 
 
-def _plugin(pmo: PMO, name: str) -> dict:
-    return found(next((p for p in _plugins(pmo) if p["name"] == name), None), "plugin", name)
+def _plugin(pmo: PMO, name: str, at: int | None = None) -> dict:
+    return found(next((p for p in _plugins(pmo, at) if p["name"] == name), None), "plugin", name)
 
 
 @blp.route("/plugins")
 class Plugins(MethodView):
     @reads(blp)
+    @as_of_args(blp)
     @blp.response(200, PluginSchema(many=True))
-    def get(self):
-        """List the installed plugins and whether each is enabled."""
-        return _plugins(current_pmo())
+    def get(self, args):
+        """List the installed plugins and whether each is (or, as_of, was) enabled."""
+        return _plugins(current_pmo(), as_of(args))
 
 
 @blp.route("/plugins/<name>")
 class Plugin(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, PluginSchema)
-    def get(self, name: str):
-        """Show an installed plugin and whether it is enabled."""
-        return _plugin(current_pmo(), name)
+    def get(self, args, name: str):
+        """Show an installed plugin and whether it is (or, as_of, was) enabled."""
+        return _plugin(current_pmo(), name, as_of(args))
 
 
 # Plugin state has no ETag: it is one setting of the organisation, not a versioned resource.

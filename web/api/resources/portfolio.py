@@ -7,7 +7,8 @@ from core import queries
 from core.permissions import can_edit_portfolio
 from core.services import portfolio as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, reads, reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, reads, reason, reply,
+    resource_blueprint, writes,
 )
 from web.api.schemas import PortfolioCreateSchema, PortfolioSchema, PortfolioUpdateSchema
 from web.commands import command
@@ -19,10 +20,11 @@ blp = resource_blueprint("portfolio", __name__, "The portfolio the organisation'
 @blp.route("/portfolio")
 class Portfolio(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, PortfolioSchema, headers=ETAG)
-    def get(self):
+    def get(self, args):
         """Show the portfolio (404 until it is established)."""
-        return reply(found(queries.portfolio(current_pmo()), "portfolio", "established yet"))
+        return reply(found(queries.portfolio(current_pmo(), at=as_of(args)), "portfolio", "established yet"))
 
     @writes(blp, can_edit_portfolio)
     @blp.arguments(PortfolioCreateSchema)

@@ -9,7 +9,8 @@ from core import queries
 from core.permissions import can_edit_portfolio
 from core.services import portfolio as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, reads, reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, reads, reason, reply,
+    resource_blueprint, writes,
 )
 from web.api.schemas import ProgrammeCreateSchema, ProgrammeSchema, ProgrammeUpdateSchema
 from web.commands import command
@@ -21,10 +22,11 @@ blp = resource_blueprint("programmes", __name__, "Programmes: related projects m
 @blp.route("/programmes")
 class Programmes(MethodView):
     @reads(blp)
+    @as_of_args(blp)
     @blp.response(200, ProgrammeSchema(many=True))
-    def get(self):
-        """List programmes by code."""
-        return queries.list_programmes(current_pmo())
+    def get(self, args):
+        """List programmes by code (closed ones too)."""
+        return queries.list_programmes(current_pmo(), at=as_of(args))
 
     @writes(blp, can_edit_portfolio)
     @blp.arguments(ProgrammeCreateSchema)
@@ -40,10 +42,12 @@ class Programmes(MethodView):
 @blp.route("/programmes/<uuid:programme_id>")
 class Programme(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, ProgrammeSchema, headers=ETAG)
-    def get(self, programme_id: uuid.UUID):
+    def get(self, args, programme_id: uuid.UUID):
         """Show a programme."""
-        return reply(found(queries.get_programme(current_pmo(), programme_id), "programme", programme_id))
+        row = queries.get_programme(current_pmo(), programme_id, at=as_of(args))
+        return reply(found(row, "programme", programme_id))
 
     @writes(blp, can_edit_portfolio, item=True, if_match=True)
     @blp.arguments(ProgrammeUpdateSchema)

@@ -11,7 +11,8 @@ from marshmallow import RAISE
 from core import queries
 from core.services import projects as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, reads, reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, reads, reason, reply,
+    resource_blueprint, writes,
 )
 from web.api.schemas import (
     ProjectCreateSchema, ProjectQueryArgsSchema, ProjectSchema, ProjectUpdateSchema,
@@ -24,17 +25,9 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("projects", __name__, "Projects, their details and lifecycle stages.")
 
 
-def _project(key: str) -> dict:
-    return found(queries.get_project(current_pmo(), key), "project", key)
-
-
-def _with_latest_report(row: dict) -> dict:
-    """Add what the list shows too: the latest published report's RAG and progress."""
-    report = queries.latest_reports(current_pmo(), project_ids=[row["id"]]).get(row["id"])
-    row["overall"] = report["overall"] if report else None
-    row["progress_pct"] = report["progress_pct"] if report else None
-    row["last_report"] = report["period_end"] if report else None
-    return row
+def _project(key: str, at: int | None = None) -> dict:
+    """The project (as it was at log position ``at``), with its latest published RAG then."""
+    return found(queries.get_project(current_pmo(), key, at=at), "project", key)
 
 
 def _managers_name_only_themselves(manager: str | None) -> None:
@@ -45,7 +38,7 @@ def _managers_name_only_themselves(manager: str | None) -> None:
 
 
 def _reply(project_id) -> tuple:
-    return reply(_with_latest_report(queries.get_project(current_pmo(), project_id)))
+    return reply(queries.get_project(current_pmo(), project_id))
 
 
 @blp.route("/projects")
@@ -55,7 +48,7 @@ class Projects(MethodView):
     @blp.response(200, ProjectSchema(many=True))
     def get(self, filters):
         """List projects by code, with their latest RAG; filter by stage, programme, manager, rag, q."""
-        return queries.list_projects(current_pmo(), **filters)
+        return queries.list_projects(current_pmo(), at=as_of(filters), **filters)
 
     @writes(blp)
     @blp.arguments(ProjectCreateSchema)
@@ -67,17 +60,17 @@ class Projects(MethodView):
         _managers_name_only_themselves(body.get("manager"))
         with command(reason(body)) as pmo:
             project = service.register_project(pmo, **body)
-        row = _with_latest_report(queries.get_project(pmo, project.id))
-        return created(row, "projects.Project", key=project.id)
+        return created(queries.get_project(pmo, project.id), "projects.Project", key=project.id)
 
 
 @blp.route("/projects/<key>")
 class Project(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, ProjectSchema, headers=ETAG)
-    def get(self, key: str):
+    def get(self, args, key: str):
         """Show a project, by id or code."""
-        return reply(_with_latest_report(_project(key)))
+        return reply(_project(key, as_of(args)))
 
     @writes(blp, item=True, if_match=True)
     @blp.arguments(ProjectUpdateSchema)
@@ -111,7 +104,9 @@ class ProjectStage(MethodView):
 @blp.route("/projects/<key>/stage-history")
 class ProjectStageHistory(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, StageChangeSchema(many=True))
-    def get(self, key: str):
+    def get(self, args, key: str):
         """List the gates a project has passed, oldest first."""
-        return queries.stage_history(current_pmo(), _project(key)["id"])
+        at = as_of(args)
+        return queries.stage_history(current_pmo(), _project(key, at)["id"], at=at)

@@ -14,8 +14,8 @@ from marshmallow import RAISE
 from core import queries
 from core.services import reporting as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, may_edit, may_edit_item, project_ref, reads,
-    reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
+    reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
     ReasonSchema, StatusReportCreateSchema, StatusReportQueryArgsSchema, StatusReportSchema,
@@ -27,8 +27,8 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("status_reports", __name__, "Status reports: a project's RAG for a period.")
 
 
-def _report(report_id: uuid.UUID) -> dict:
-    return found(queries.get_status_report(current_pmo(), report_id), "status report", report_id)
+def _report(report_id: uuid.UUID, at: int | None = None) -> dict:
+    return found(queries.get_status_report(current_pmo(), report_id, at=at), "status report", report_id)
 
 
 @blp.route("/status-reports")
@@ -38,7 +38,7 @@ class StatusReports(MethodView):
     @blp.response(200, StatusReportSchema(many=True))
     def get(self, filters):
         """List status reports, latest period first; filter by project_id, published."""
-        return queries.list_status_reports(current_pmo(), **filters)
+        return queries.list_status_reports(current_pmo(), at=as_of(filters), **filters)
 
     @writes(blp)
     @blp.arguments(StatusReportCreateSchema)
@@ -56,10 +56,11 @@ class StatusReports(MethodView):
 @blp.route("/status-reports/<uuid:report_id>")
 class StatusReport(MethodView):
     @reads(blp, item=True)
+    @as_of_args(blp)
     @blp.response(200, StatusReportSchema, headers=ETAG)
-    def get(self, report_id: uuid.UUID):
+    def get(self, args, report_id: uuid.UUID):
         """Show a status report."""
-        return reply(_report(report_id))
+        return reply(_report(report_id, as_of(args)))
 
     @writes(blp, item=True, if_match=True)
     @blp.arguments(StatusReportUpdateSchema)

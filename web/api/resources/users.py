@@ -9,7 +9,8 @@ from core.domain.errors import ConflictError
 from core.permissions import can_administer
 from core.services import users as service
 from web.api.resources._http import (
-    CREATED, ETAG, resource_blueprint, created, expected_version, found, reads, reason, reply, writes,
+    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, reads, reason, reply,
+    resource_blueprint, writes,
 )
 from web.api.schemas import (
     IssuedTokenSchema, TokenCreateSchema, TokenSchema, UserCreateSchema, UserSchema,
@@ -22,19 +23,24 @@ from web.tenancy import current_pmo
 blp = resource_blueprint("users", __name__, "Users, roles and API tokens (admins), and the caller.")
 
 
-def _user(key: str) -> dict:
-    """A user by id or username."""
-    return found(queries.get_user(current_pmo(), key), "user", key)
+def _user(key: str, at: int | None = None) -> dict:
+    """A user by id or username (as they were at log position ``at``)."""
+    return found(queries.get_user(current_pmo(), key, at=at), "user", key)
 
 
-def _token(user_id, token_id: str) -> dict:
-    tokens = {t["token_id"]: t for t in queries.list_tokens(current_pmo(), user_id)}
+def _tokens(user_id, at: int | None = None) -> list[dict]:
+    """A user's tokens; as of a past position, those valid then (revoked since, too)."""
+    return queries.list_tokens(current_pmo(), user_id, at)
+
+
+def _token(user_id, token_id: str, at: int | None = None) -> dict:
+    tokens = {t["token_id"]: t for t in _tokens(user_id, at)}
     return found(tokens.get(token_id), "token", token_id)
 
 
 @blp.route("/me")
 class Me(MethodView):
-    @reads(blp)
+    @reads(blp, query=False)
     @blp.response(200, UserSchema, headers=ETAG)
     def get(self):
         """Show the signed-in user: who the API thinks you are, and your role."""
@@ -44,10 +50,11 @@ class Me(MethodView):
 @blp.route("/users")
 class Users(MethodView):
     @reads(blp, can_administer)
+    @as_of_args(blp)
     @blp.response(200, UserSchema(many=True))
-    def get(self):
-        """List users by username."""
-        return queries.list_users(current_pmo())
+    def get(self, args):
+        """List users by username (deactivated ones too)."""
+        return queries.list_users(current_pmo(), at=as_of(args))
 
     @writes(blp, can_administer)
     @blp.arguments(UserCreateSchema)
@@ -62,10 +69,11 @@ class Users(MethodView):
 @blp.route("/users/<key>")
 class User(MethodView):
     @reads(blp, can_administer, item=True)
+    @as_of_args(blp)
     @blp.response(200, UserSchema, headers=ETAG)
-    def get(self, key: str):
+    def get(self, args, key: str):
         """Show a user, by id or username."""
-        return reply(_user(key))
+        return reply(_user(key, as_of(args)))
 
     @writes(blp, can_administer, item=True, if_match=True)
     @blp.arguments(UserUpdateSchema)
@@ -91,10 +99,12 @@ class User(MethodView):
 @blp.route("/users/<key>/tokens")
 class Tokens(MethodView):
     @reads(blp, can_administer, item=True)
+    @as_of_args(blp)
     @blp.response(200, TokenSchema(many=True))
-    def get(self, key: str):
+    def get(self, args, key: str):
         """List a user's API tokens (ids and labels; never the tokens)."""
-        return queries.list_tokens(current_pmo(), _user(key)["id"])
+        at = as_of(args)
+        return _tokens(_user(key, at)["id"], at)
 
     @writes(blp, can_administer, item=True)
     @blp.arguments(TokenCreateSchema, required=False)
@@ -112,10 +122,12 @@ class Tokens(MethodView):
 @blp.route("/users/<key>/tokens/<token_id>")
 class Token(MethodView):
     @reads(blp, can_administer, item=True)
+    @as_of_args(blp)
     @blp.response(200, TokenSchema)
-    def get(self, key: str, token_id: str):
+    def get(self, args, key: str, token_id: str):
         """Show one API token's id, label and issue time."""
-        return _token(_user(key)["id"], token_id)
+        at = as_of(args)
+        return _token(_user(key, at)["id"], token_id, at)
 
     @writes(blp, can_administer, item=True, body=False)
     @blp.response(204)

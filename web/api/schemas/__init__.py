@@ -1,14 +1,19 @@
 """Marshmallow schemas of the JSON API, one module per group of resources.
 
 ``XSchema`` is what the API returns, ``XCreateSchema`` / ``XUpdateSchema`` what it accepts,
-``XQueryArgsSchema`` the filters of a list. Input schemas reject unknown fields, so a
+``XQueryArgsSchema`` the filters of a list. Every read takes ``as_of`` (lists through their
+``XQueryArgsSchema``, others through ``AsOfSchema``). Input schemas reject unknown fields, so a
 misspelt field is an error rather than a silently ignored change.
 """
 from web.api.schemas.admin import (
-    EventQueryArgsSchema, EventSchema, IssuedTokenSchema, PluginSchema, TokenCreateSchema,
-    TokenSchema, UserCreateSchema, UserSchema, UserUpdateSchema,
+    IssuedTokenSchema, PluginSchema, TokenCreateSchema, TokenSchema, UserCreateSchema, UserSchema,
+    UserUpdateSchema,
 )
-from web.api.schemas.common import ProblemSchema, ReasonSchema
+from web.api.schemas.common import AsOfSchema, ProblemSchema, ReasonSchema
+from web.api.schemas.ledger import (
+    EventPageSchema, EventQueryArgsSchema, EventSchema, ExportArgsSchema, HistoryEntrySchema,
+    PublicKeySchema, VerdictSchema,
+)
 from web.api.schemas.logs import (
     ActionCloseSchema, ActionCreateSchema, ActionQueryArgsSchema, ActionSchema, ActionUpdateSchema,
     DecisionCreateSchema, DecisionQueryArgsSchema, DecisionSchema, DecisionSupersedeSchema,
@@ -29,14 +34,16 @@ from web.api.schemas.reporting import (
 
 __all__ = [
     "ActionCloseSchema", "ActionCreateSchema", "ActionQueryArgsSchema", "ActionSchema",
-    "ActionUpdateSchema", "DecisionCreateSchema", "DecisionQueryArgsSchema", "DecisionSchema",
-    "DecisionSupersedeSchema", "EventQueryArgsSchema", "EventSchema", "IssuedTokenSchema",
+    "ActionUpdateSchema", "AsOfSchema", "DecisionCreateSchema", "DecisionQueryArgsSchema",
+    "DecisionSchema", "DecisionSupersedeSchema", "EventPageSchema", "EventQueryArgsSchema",
+    "EventSchema", "ExportArgsSchema", "HistoryEntrySchema", "IssuedTokenSchema",
     "MilestoneAchieveSchema", "MilestoneCreateSchema", "MilestoneQueryArgsSchema",
     "MilestoneReforecastSchema", "MilestoneSchema", "PluginSchema", "PortfolioCreateSchema",
     "PortfolioSchema", "PortfolioUpdateSchema", "ProblemSchema", "ProgrammeCreateSchema",
     "ProgrammeSchema", "ProgrammeUpdateSchema", "ProjectCreateSchema", "ProjectQueryArgsSchema",
-    "ProjectSchema", "ProjectUpdateSchema", "ReasonSchema", "StageChangeCreateSchema",
-    "StageChangeSchema", "StatusReportCreateSchema", "StatusReportQueryArgsSchema",
-    "StatusReportSchema", "StatusReportUpdateSchema", "TokenCreateSchema", "TokenSchema",
-    "UserCreateSchema", "UserSchema", "UserUpdateSchema",
+    "ProjectSchema", "ProjectUpdateSchema", "PublicKeySchema", "ReasonSchema",
+    "StageChangeCreateSchema", "StageChangeSchema", "StatusReportCreateSchema",
+    "StatusReportQueryArgsSchema", "StatusReportSchema", "StatusReportUpdateSchema",
+    "TokenCreateSchema", "TokenSchema", "UserCreateSchema", "UserSchema", "UserUpdateSchema",
+    "VerdictSchema",
 ]

@@ -1,4 +1,4 @@
-"""Users, API tokens, plugins and the ledger's event index."""
+"""Users, API tokens and plugins."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from core.domain.user import ROLES
 from core.services.users import MIN_PASSWORD
 from web.api.schemas.common import (
-    NAME_MAX, EntitySchema, InputSchema, ReasonSchema, Timestamp, line, one_of,
+    NAME_MAX, EntitySchema, ReasonSchema, Timestamp, line, one_of,
 )
 
 
@@ -78,21 +78,3 @@ class PluginSchema(Schema):
     depends = fields.List(fields.String())
     enabled = fields.Boolean()
 
-
-class EventSchema(Schema):
-    """One ledger record from the log index: what happened, to what, by whom, when and why."""
-
-    position = fields.Integer()
-    occurred_at = Timestamp()
-    topic = fields.String()
-    originator_id = fields.UUID()
-    originator_version = fields.Integer()
-    actor = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    correlation_id = fields.String(allow_none=True)
-
-
-class EventQueryArgsSchema(InputSchema):
-    """Which request's events to list."""
-
-    correlation_id = line(64, required=True, metadata={"description": "the X-Correlation-ID of a request"})

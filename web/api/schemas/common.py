@@ -1,9 +1,12 @@
 """Building blocks shared by the API's schemas: strict input, entity envelope, problems."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from core.asof import parse_as_of
+from core.domain.errors import ValidationError as DomainValidationError
 
 # Bounds that match the read-model columns: PostgreSQL would refuse a longer value with a
 # server error, so the API refuses it first, naming the field.
@@ -38,6 +41,49 @@ class InputSchema(Schema):
 
     class Meta:
         unknown = RAISE  # a misspelt field must be an error, not a change silently skipped
+
+
+MOMENT_HELP = "a date (2026-03-12, the end of that day, UTC) or an ISO timestamp (2026-03-12T09:30:00Z)"
+
+
+def load_moment(text: str, start: bool = False) -> datetime | None:
+    """A date or ISO timestamp as an aware datetime (UTC if unsaid); empty text is None.
+
+    A date means the end of that day, UTC. With ``start`` it is a lower bound ("from then on"),
+    so it loads as the instant just before (a date: before that day begins): "since
+    2026-03-12" includes the 12th.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = parse_as_of(text)
+        if start:
+            moment -= timedelta(days=1) if len(text) == 10 else timedelta(microseconds=1)
+    except (DomainValidationError, OverflowError):
+        raise ValidationError(f"give {MOMENT_HELP}") from None
+    return moment
+
+
+class Moment(fields.String):
+    """A date or an ISO timestamp (see ``load_moment``); empty means none (now, or no bound)."""
+
+    def __init__(self, start: bool = False, **kwargs):
+        self.start = start
+        kwargs.setdefault("metadata", {}).setdefault("description", MOMENT_HELP)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return load_moment(super()._deserialize(value, attr, data, **kwargs), self.start)
+
+
+class AsOfSchema(InputSchema):
+    """Every read takes ``as_of``: the state at that moment, in recorded (ledger) time."""
+
+    as_of = Moment(metadata={"description": (
+        "show the state at this moment: a date (2026-03-12, the end of that day, UTC) or an ISO "
+        "timestamp; things closed, cancelled or superseded since are shown as they were. The "
+        "answer's X-As-Of-Position header names the ledger position read")})
 
 
 class ReasonSchema(InputSchema):

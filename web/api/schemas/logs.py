@@ -5,7 +5,7 @@ from marshmallow import fields
 
 from core.domain.action import STATUSES
 from web.api.schemas.common import (
-    PERSON_MAX, EntitySchema, InputSchema, ReasonSchema, Timestamp, line, one_of, text,
+    PERSON_MAX, AsOfSchema, EntitySchema, ReasonSchema, Timestamp, line, one_of, text,
 )
 
 
@@ -38,7 +38,7 @@ class DecisionSupersedeSchema(ReasonSchema):
     by = fields.UUID(required=True, metadata={"description": "id of the decision that replaces it"})
 
 
-class DecisionQueryArgsSchema(InputSchema):
+class DecisionQueryArgsSchema(AsOfSchema):
     """Filters for the decision log."""
 
     project_id = fields.UUID()
@@ -55,7 +55,7 @@ class ActionSchema(EntitySchema):
     status = one_of(STATUSES)
     outcome = fields.String(allow_none=True)
     closed_at = Timestamp(allow_none=True)
-    overdue = fields.Boolean(metadata={"description": "open and past its due date (today)"})
+    overdue = fields.Boolean(metadata={"description": "open and past its due date (today, or on the as_of date)"})
 
 
 class ActionCreateSchema(ReasonSchema):
@@ -83,7 +83,7 @@ class ActionCloseSchema(ReasonSchema):
     outcome = text()
 
 
-class ActionQueryArgsSchema(InputSchema):
+class ActionQueryArgsSchema(AsOfSchema):
     """Filters for the action list; all optional, combined with AND."""
 
     project_id = fields.UUID()

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from core.domain.project import STAGES
 from core.domain.rag import RAG
 from web.api.schemas.common import (
-    CODE_MAX, PERSON_MAX, EntitySchema, InputSchema, ReasonSchema, Timestamp, line, one_of,
+    CODE_MAX, PERSON_MAX, AsOfSchema, EntitySchema, ReasonSchema, Timestamp, line, one_of,
     text,
 )
 
@@ -69,7 +69,7 @@ class ProjectUpdateSchema(ReasonSchema):
         _check_dates(data)
 
 
-class ProjectQueryArgsSchema(InputSchema):
+class ProjectQueryArgsSchema(AsOfSchema):
     """Filters for the project list; all optional, combined with AND."""
 
     stage = one_of(STAGES)

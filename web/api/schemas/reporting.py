@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from core.domain.rag import RAG
 from web.api.schemas.common import (
-    EntitySchema, InputSchema, ReasonSchema, Timestamp, line, one_of, text,
+    AsOfSchema, EntitySchema, ReasonSchema, Timestamp, line, one_of, text,
 )
 
 
@@ -73,7 +73,7 @@ class StatusReportUpdateSchema(ReasonSchema):
         _check_period(data)
 
 
-class StatusReportQueryArgsSchema(InputSchema):
+class StatusReportQueryArgsSchema(AsOfSchema):
     """Filters for the status report list."""
 
     project_id = fields.UUID()
@@ -113,7 +113,7 @@ class MilestoneAchieveSchema(ReasonSchema):
     actual_date = fields.Date(required=True)
 
 
-class MilestoneQueryArgsSchema(InputSchema):
+class MilestoneQueryArgsSchema(AsOfSchema):
     """Filters for the milestone list."""
 
     project_id = fields.UUID()
