@@ -67,7 +67,8 @@ class Project(LedgerAggregate):
         self._updated(**merged)
 
     @event("Updated", topic="core.Project.Updated")
-    def _updated(self, name, description, sponsor, manager, programme_id, start_date, end_date) -> None:
+    def _updated(self, name: str, description: str, sponsor: str, manager: str,
+                 programme_id: uuid.UUID | None, start_date: date | None, end_date: date | None) -> None:
         self.name = name
         self.description = description
         self.sponsor = sponsor

@@ -65,7 +65,8 @@ class StatusReport(LedgerAggregate):
         self._revised(**merged)
 
     @event("Revised", topic="core.StatusReport.Revised")
-    def _revised(self, period_start, period_end, overall, schedule, cost, scope, summary, progress_pct) -> None:
+    def _revised(self, period_start: date, period_end: date, overall: str, schedule: str, cost: str,
+                 scope: str, summary: str, progress_pct: int) -> None:
         self.period_start = period_start
         self.period_end = period_end
         self.overall = overall

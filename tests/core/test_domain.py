@@ -1,5 +1,5 @@
 """Domain rules, without any app: call methods, check events and state."""
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -124,3 +124,17 @@ def test_replaying_events_gives_the_same_project():
     for e in events:
         copy = e.mutate(copy)
     assert copy.__dict__ == {**project.__dict__, "_pending_events": []}
+
+
+def test_a_value_of_the_wrong_type_never_enters_the_ledger():
+    from events.aggregate import EventFieldTypeError
+
+    with pytest.raises(EventFieldTypeError, match="due_date"):
+        Action(title="Book room", owner="bo", due_date="2026-01-10")
+    with pytest.raises(EventFieldTypeError, match="summary"):
+        StatusReport.draft(project_id=Project(code="P-1", name="x").id, period_start=date(2026, 1, 1),
+                           period_end=date(2026, 1, 31), overall="green", schedule="green", cost="green",
+                           scope="green", summary=42)
+    project = Project(code="P-2", name="x")
+    with pytest.raises(EventFieldTypeError, match="start_date"):
+        project.update(start_date=datetime(2026, 1, 1))

@@ -23,7 +23,8 @@ def test_two_processes_catching_up_apply_each_event_once(tmp_path):
     assert second.catch_up() == 5
     assert first.catch_up() == 0
     assert count_log_rows(first) == first.ledger.max_position() == 5
-    assert first.runner.positions() == second.runner.positions() == {"core": 5, "log_index": 5}
+    core_positions = lambda p: {k: v for k, v in p.runner.positions().items() if k in ("core", "log_index")}  # noqa: E731
+    assert core_positions(first) == core_positions(second) == {"core": 5, "log_index": 5}
 
 
 def test_a_failing_projection_leaves_rows_and_position_unchanged(tmp_path, monkeypatch):
@@ -40,7 +41,7 @@ def test_a_failing_projection_leaves_rows_and_position_unchanged(tmp_path, monke
         pmo.catch_up()
     except RuntimeError:
         pass
-    assert pmo.runner.positions() == {"core": 1, "log_index": 1}
+    assert {k: pmo.runner.positions()[k] for k in ("core", "log_index")} == {"core": 1, "log_index": 1}
     assert count_log_rows(pmo) == 1
     monkeypatch.undo()
     pmo.catch_up()
