@@ -46,6 +46,11 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+def _ties(table: sa.Table) -> tuple:
+    """Break ties the same way on every store: creation order, then id."""
+    return (table.c.created_at, table.c.id)
+
+
 def portfolio(pmo: PMO, at: int | None = None) -> Row | None:
     return _one(pmo, sa.select(portfolio_t).where(visible(portfolio_t, at)))
 
@@ -100,7 +105,7 @@ def list_status_reports(pmo: PMO, project_id: Any = None, at: int | None = None,
         stmt = stmt.where(status_reports.c.project_id == _uuid(project_id))
     if published is not None:
         stmt = stmt.where(status_reports.c.published.is_(published))
-    return _rows(pmo, stmt.order_by(status_reports.c.period_end.desc()))
+    return _rows(pmo, stmt.order_by(status_reports.c.period_end.desc(), *_ties(status_reports)))
 
 
 def get_status_report(pmo: PMO, report_id: Any, at: int | None = None) -> Row | None:
@@ -117,7 +122,7 @@ def list_milestones(pmo: PMO, project_id: Any = None, at: int | None = None) -> 
     stmt = sa.select(milestones).where(visible(milestones, at))
     if project_id is not None:
         stmt = stmt.where(milestones.c.project_id == _uuid(project_id))
-    return [_with_slippage(r) for r in _rows(pmo, stmt.order_by(milestones.c.baseline_date))]
+    return [_with_slippage(r) for r in _rows(pmo, stmt.order_by(milestones.c.baseline_date, *_ties(milestones)))]
 
 
 def get_milestone(pmo: PMO, milestone_id: Any, at: int | None = None) -> Row | None:
@@ -130,7 +135,7 @@ def list_decisions(pmo: PMO, project_id: Any = None, at: int | None = None) -> l
     stmt = sa.select(decisions).where(visible(decisions, at))
     if project_id is not None:
         stmt = stmt.where(decisions.c.project_id == _uuid(project_id))
-    return _rows(pmo, stmt.order_by(decisions.c.decided_on.desc()))
+    return _rows(pmo, stmt.order_by(decisions.c.decided_on.desc(), *_ties(decisions)))
 
 
 def get_decision(pmo: PMO, decision_id: Any, at: int | None = None) -> Row | None:
@@ -156,7 +161,7 @@ def list_actions(pmo: PMO, project_id: Any = None, owner: str | None = None, sta
     late = sa.and_(actions.c.status == "open", actions.c.due_date < today)
     if overdue is not None:
         stmt = stmt.where(late if overdue else sa.not_(late) | actions.c.due_date.is_(None))
-    return [_with_overdue(r, today) for r in _rows(pmo, stmt.order_by(actions.c.due_date, actions.c.title))]
+    return [_with_overdue(r, today) for r in _rows(pmo, stmt.order_by(actions.c.due_date.asc().nulls_last(), actions.c.title, *_ties(actions)))]
 
 
 def get_action(pmo: PMO, action_id: Any, at: int | None = None, today: date | None = None) -> Row | None:
