@@ -21,9 +21,9 @@ def parse_as_of(value: str | None) -> datetime | None:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1), time.min, timezone.utc) - timedelta(microseconds=1)
+            return datetime.combine(day, time.max, timezone.utc)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ValidationError("as_of must be a date (2026-03-12) or an ISO timestamp", "as_of") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 

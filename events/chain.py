@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import os
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -280,9 +281,17 @@ Record = tuple[int, Any, int, str, bytes]  # position, originator id, version, t
 def verify_chain(
     records: Iterable[Record], chain: Iterable[tuple[int, str]],
     seals: Iterable[tuple[int, str, str]] = (), public_key_b64: str | None = None, progress=None,
+    upto: int | None = None,
 ) -> Verdict:
-    """Walk records and chain rows together; report the first position that is not as written."""
+    """Walk records and chain rows together; report the first position that is not as written.
+
+    ``upto``: stop at this position (the head when verification began), so a record written
+    while the check runs is not mistaken for tampering.
+    """
     seals_at = {position: (h, sig) for position, h, sig in seals}
+    if upto is not None:
+        records = itertools.takewhile(lambda r: r[0] <= upto, records)
+        chain = itertools.takewhile(lambda c: c[0] <= upto, chain)
     records_it, chain_it = iter(records), iter(chain)
     record, link = next(records_it, None), next(chain_it, None)
     previous, checked = GENESIS, 0

@@ -71,7 +71,8 @@ def verify(obj, export_file: str | None, public_key: str | None) -> None:
                 last[0] = position
 
             verdict = verify_chain(iter_records(recorder), iter_chain(recorder), recorder.select_seals(),
-                                   public_key or ledger.sealer.public_key_b64, progress=advance)
+                                   public_key or ledger.sealer.public_key_b64, progress=advance,
+                                   upto=ledger.max_position())
         ledger.close()
     click.echo(str(verdict))
     if not verdict.ok:

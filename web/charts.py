@@ -110,11 +110,13 @@ def rag_trend(chart_id: str, title: str, points: Sequence[tuple[date, str]]) -> 
     return _svg(chart_id, title, desc, width, height, Markup("").join(parts), "rag-trend")
 
 
-def milestone_timeline(chart_id: str, title: str, milestones: Sequence[dict], today: date) -> Markup:
+def milestone_timeline(chart_id: str, title: str, milestones: Sequence[dict], today: date,
+                       today_label: str = "today") -> Markup:
     """One row per milestone: baseline (open diamond), forecast or actual (dot), slip as a bar.
 
     ``milestones`` are read-model rows with ``name``, ``baseline_date``, ``forecast_date``,
-    ``actual_date`` and ``slippage_days``.
+    ``actual_date`` and ``slippage_days``. ``today`` draws the 'now' line; an as-of page
+    passes its day and labels the line 'then'.
     """
     width, left, right, top, row = 900.0, 230.0, 16.0, 24.0, 30.0
     height = top + row * max(len(milestones), 1) + 24
@@ -126,8 +128,8 @@ def milestone_timeline(chart_id: str, title: str, milestones: Sequence[dict], to
         return left + (width - left - right) * (d - first).days / span
 
     parts = [Markup('<line class="today" x1="{x:.1f}" y1="8" x2="{x:.1f}" y2="{y:.1f}"/>'
-                    '<text class="label" x="{x:.1f}" y="{ty:.1f}" text-anchor="middle">today</text>')
-             .format(x=x(today), y=height - 18, ty=height - 4)]
+                    '<text class="label" x="{x:.1f}" y="{ty:.1f}" text-anchor="middle">{label}</text>')
+             .format(x=x(today), y=height - 18, ty=height - 4, label=today_label)]
     for i, m in enumerate(milestones):
         y = top + i * row
         slip = m["slippage_days"]

@@ -2,20 +2,24 @@
 
 One module per area, each with its blueprint and its templates under ``templates/<area>/``:
 pages (the dashboard), projects, reports (status reports and milestones), decisions,
-actions, programmes (and the portfolio), admin (users and plugins). The areas are nested in
-the ``pages`` blueprint (``pages.projects.show``...), so their names never clash with the
-JSON API's blueprints, which are named after the same resources.
+actions, programmes (and the portfolio), admin (users and plugins), ledger (the event log
+browser) and audit (verify and export). The areas are nested in the ``pages`` blueprint
+(``pages.projects.show``...), so their names never clash with the JSON API's blueprints,
+which are named after the same resources.
+
+Every page reads "as of" a moment when asked (``?as_of=``): see ``asof``.
 """
 from __future__ import annotations
 
 from flask import Flask
 
-from web.views import actions, admin, decisions, pages, programmes, projects, reports
+from web.views import actions, admin, asof, audit, decisions, ledger, pages, programmes, projects, reports
 
 # Once, at import: a blueprint cannot take children after its first registration on an app.
-for _area in (projects, reports, decisions, actions, programmes, admin):
+for _area in (projects, reports, decisions, actions, programmes, admin, ledger, audit):
     pages.bp.register_blueprint(_area.bp)
 
 
 def register_views(app: Flask) -> None:
+    asof.init_app(app)
     app.register_blueprint(pages.bp)

@@ -8,8 +8,10 @@ from core.domain.action import STATUSES
 from core.permissions import can_read
 from core.services import logs
 from web.auth import require
+from web.views.asof import at, today
 from web.views.common import (
-    allow, bind, form_page, found, may_edit, people, pmo, project_for, projects_by_id, with_project_picker,
+    allow, bind, form_page, history, lookup, may_edit, people, pmo, project_for, projects_by_id,
+    with_project_picker,
 )
 from web.views.forms import ActionForm, OutcomeForm, Versioned
 
@@ -22,22 +24,24 @@ OVERDUE = {"yes": True, "no": False}
 @require(can_read)
 def index():
     """Actions filtered by owner, status, overdue and project (a plain GET form)."""
-    unit = pmo()
+    unit, when = pmo(), at()
     args = {k: (request.args.get(k) or "").strip() for k in ("owner", "status", "overdue", "project")}
-    project = queries.get_project(unit, args["project"]) if args["project"] else None
+    project = queries.get_project(unit, args["project"], at=when) if args["project"] else None
     rows = queries.list_actions(
         unit, project_id=project["id"] if project else None, owner=args["owner"] or None,
-        status=args["status"] if args["status"] in STATUSES else None, overdue=OVERDUE.get(args["overdue"]))
+        status=args["status"] if args["status"] in STATUSES else None, overdue=OVERDUE.get(args["overdue"]),
+        at=when, today=today())
     if args["project"] and project is None:
         rows = []
     return render_template(
         "actions/list.html", rows=rows, args=args, statuses=STATUSES, projects=projects_by_id(),
-        owners=sorted({a["owner"] for a in queries.list_actions(unit)}), filtered=any(args.values()),
+        owners=sorted({a["owner"] for a in queries.list_actions(unit, at=when)}), filtered=any(args.values()),
     )
 
 
 def _action(action_id) -> tuple[dict, dict | None]:
-    row = found(queries.get_action(pmo(), action_id), "action")
+    """The action and its project, as of the page's moment (forms: now)."""
+    row = lookup(queries.get_action, action_id, "action", today=today())
     return row, project_for(row)
 
 
@@ -52,7 +56,7 @@ def _editable(action_id) -> tuple[dict, dict | None]:
 def show(action_id):
     row, project = _action(action_id)
     version = {"version": row["version"]}
-    return render_template("actions/show.html", action=row, project=project,
+    return render_template("actions/show.html", action=row, project=project, history=history(row["id"]),
                            close_form=OutcomeForm(data=version), reopen_form=Versioned(data=version))
 
 

@@ -1,4 +1,7 @@
-"""Administration under /admin (admins only): people, their roles and API tokens; plugins."""
+"""Administration under /admin (admins only): people, their roles and API tokens; plugins.
+
+The pages read as of the page's moment (who had which role and token then, which plugins
+were on); their forms, like every form, change the ledger as it is now."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -11,7 +14,8 @@ from core.services import plugins, users
 from events.temporal import visible
 from web.auth import require
 from web.commands import command
-from web.views.common import bind, form_page, found, pmo
+from web.views.asof import at
+from web.views.common import bind, form_page, found, history, lookup, pmo
 from web.views.forms import Form, PasswordForm, PluginForm, RoleForm, TokenForm, UserForm, Versioned
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -29,16 +33,16 @@ def _back(row: dict) -> str:
 @bp.route("/")
 @admin_only
 def home():
-    return render_template("admin/home.html", users=queries.list_users(pmo()), plugins=pmo().plugins)
+    return render_template("admin/home.html", users=queries.list_users(pmo(), at=at()), plugins=pmo().plugins)
 
 
 @bp.route("/users")
 @admin_only
 def users_list():
-    unit = pmo()
-    rows = queries.list_users(unit)
+    unit, when = pmo(), at()
+    rows = queries.list_users(unit, at=when)
     return render_template("admin/users.html", rows=rows,
-                           tokens={r["id"]: len(queries.list_tokens(unit, r["id"])) for r in rows})
+                           tokens={r["id"]: len(queries.list_tokens(unit, r["id"], at=when)) for r in rows})
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -56,10 +60,11 @@ def new_user():
 @bp.route("/users/<username>")
 @admin_only
 def user(username: str):
-    row = _user(username)
+    row = lookup(queries.get_user, username, "user")
     version = {"version": row["version"]}
     return render_template(
-        "admin/user.html", person=row, tokens=queries.list_tokens(pmo(), row["id"]),
+        "admin/user.html", person=row, tokens=queries.list_tokens(pmo(), row["id"], at=at()),
+        history=history(row["id"]),
         role_form=RoleForm(data=row), active_form=Versioned(data=version), token_form=TokenForm(),
         password_form=PasswordForm(), revoke_form=Form(),
     )
@@ -140,9 +145,9 @@ def revoke_token(username: str, token_id: str):
 # --- plugins -------------------------------------------------------------------------------
 
 def _plugin_states() -> dict[str, dict]:
-    """Who last switched each plugin, when and why (the current plugin_states rows)."""
+    """Who last switched each plugin, when and why (as of the page's moment)."""
     with pmo().read() as conn:
-        rows = conn.execute(sa.select(plugin_states).where(visible(plugin_states))).mappings()
+        rows = conn.execute(sa.select(plugin_states).where(visible(plugin_states, at()))).mappings()
         return {r["name"]: dict(r) for r in rows}
 
 
@@ -151,7 +156,7 @@ def _plugin_states() -> dict[str, dict]:
 def plugins_list():
     unit = pmo()
     return render_template("admin/plugins.html", plugins=sorted(unit.plugins.values(), key=lambda p: p.name),
-                           enabled=set(unit.enabled_plugins()), states=_plugin_states(), form=PluginForm())
+                           enabled=set(unit.enabled_plugins(at())), states=_plugin_states(), form=PluginForm())
 
 
 @bp.route("/plugins/<name>/<any(enable, disable):change>", methods=["GET", "POST"])

@@ -1,20 +1,25 @@
-"""What every page module shares: look-ups that 404, permission checks that 403, and the
-one form round trip (validate, run one service as the signed-in user, redirect or re-show).
+"""What every page module shares: look-ups that 404 (as of the page's moment), permission
+checks that 403, an entity's history, and the one form round trip (validate, run one service
+as the signed-in user, redirect or re-show). Forms always work on the ledger as it is now.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from core import history as core_history
 from core import permissions, queries
 from core.domain.errors import ConflictError, DomainError
 from core.pmo import PMO
 from web.auth import user
 from web.commands import command
 from web.tenancy import current_pmo
+from web.views import asof
+from web.views.asof import at
 from web.views.forms import Form, SelectChoice
 
 Row = dict[str, Any]
@@ -31,6 +36,19 @@ def found(row: Row | None, what: str = "page") -> Row:
     return row
 
 
+def lookup(query: Callable[..., Row | None], key: Any, what: str, **kwargs: Any) -> Row:
+    """``query(pmo, key, at=...)`` as of this page's moment, or a 404 that says why: on an
+    as-of page, a thing recorded later 'did not exist yet'."""
+    unit = pmo()
+    row = query(unit, key, at=at(), **kwargs)
+    state = asof.current()
+    if row is None and state is not None:
+        if query(unit, key, **kwargs) is not None:
+            abort(404, f"This {what} did not exist yet as of {state.label}: it was recorded later.")
+        abort(404, f"There was no such {what} as of {state.label}.")
+    return found(row, what)
+
+
 def allow(permitted: bool) -> None:
     """Refuse (403) unless permitted; checked on the server for GET and POST alike."""
     if not permitted:
@@ -39,11 +57,41 @@ def allow(permitted: bool) -> None:
 
 def project_for(row: Row) -> Row | None:
     """The project a report, milestone, decision or action hangs off (None: portfolio-wide)."""
-    return queries.get_project(pmo(), row["project_id"]) if row.get("project_id") else None
+    return queries.get_project(pmo(), row["project_id"], at=at()) if row.get("project_id") else None
 
 
 def projects_by_id() -> dict[Any, Row]:
-    return {p["id"]: p for p in queries.list_projects(pmo())}
+    return {p["id"]: p for p in queries.list_projects(pmo(), at=at())}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _correlations(unit: PMO, positions: list[int]) -> dict[int, str]:
+    """The request behind each position (a project's row also changes when a report of it
+    is published, so the record is not always the entity's own)."""
+    log = unit.log_index.table
+    with unit.read() as conn:
+        rows = conn.execute(sa.select(log.c.position, log.c.correlation_id).where(log.c.position.in_(positions)))
+        return {position: correlation for position, correlation in rows}
+
+
+def history(entity_id: Any) -> list[Row]:
+    """Who changed what, when and why, newest first and as of this page: each entry with one
+    readable line ('overall amber -> red by j.smith: supplier delay') and the correlation id of the request that made it (the log browser lists all it changed)."""
+    unit = pmo()
+    entries = core_history.entity_history(unit, entity_id, at=at())
+    if not entries:
+        return []
+    correlation = _correlations(unit, [e["position"] for e in entries])
+    return [{
+        **entry,
+        "text": core_history.describe({**entry, "changes": [(f, _short(old), _short(new))
+                                                             for f, old, new in entry["changes"]]}),
+        "correlation_id": correlation.get(entry["position"]),
+    } for entry in entries]
 
 
 def people() -> list[str]:

@@ -9,8 +9,10 @@ from core import queries
 from core.permissions import can_read
 from core.services import logs
 from web.auth import require
+from web.views.asof import at
 from web.views.common import (
-    allow, bind, form_page, found, may_edit, people, pmo, project_for, projects_by_id, with_project_picker,
+    allow, bind, form_page, found, history, lookup, may_edit, people, pmo, project_for, projects_by_id,
+    with_project_picker,
 )
 from web.views.forms import DecisionForm, SelectChoice, SupersedeForm
 
@@ -23,8 +25,9 @@ def index():
     """The log, newest first, for one project or all; superseded decisions stay visible."""
     by_id = projects_by_id()
     code = request.args.get("project", "").strip()
-    project = queries.get_project(pmo(), code) if code else None
-    rows = [] if code and project is None else queries.list_decisions(pmo(), project["id"] if project else None)
+    project = queries.get_project(pmo(), code, at=at()) if code else None
+    rows = [] if code and project is None else queries.list_decisions(pmo(), project["id"] if project else None,
+                                                                      at=at())
     return render_template("decisions/list.html", rows=rows, projects=by_id, project=project,
                            titles={r["id"]: r["title"] for r in rows})
 
@@ -32,12 +35,12 @@ def index():
 @bp.route("/<uuid:decision_id>")
 @require(can_read)
 def show(decision_id):
-    unit = pmo()
-    row = found(queries.get_decision(unit, decision_id), "decision")
-    successor = queries.get_decision(unit, row["superseded_by"]) if row["superseded_by"] else None
-    replaces = [d for d in queries.list_decisions(unit) if d["superseded_by"] == row["id"]]
+    unit, when = pmo(), at()
+    row = lookup(queries.get_decision, decision_id, "decision")
+    successor = queries.get_decision(unit, row["superseded_by"], at=when) if row["superseded_by"] else None
+    replaces = [d for d in queries.list_decisions(unit, at=when) if d["superseded_by"] == row["id"]]
     return render_template("decisions/show.html", decision=row, project=project_for(row),
-                           successor=successor, replaces=replaces)
+                           successor=successor, replaces=replaces, history=history(row["id"]))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from core.domain.user import ROLES
 RAG_CHOICES = [SelectChoice(r, r.title()) for r in RAG]
 ROLE_CHOICES = [SelectChoice(r) for r in ROLES]
 NOT_FORM_DATA = ("reason", "version")
+TEXT_FIELDS = (StringField, TextAreaField)  # PasswordField is a StringField too
 CODE_HINT = "Letters, digits, '-', '_' or '.'; it cannot change later."
 
 
@@ -57,8 +58,10 @@ class Form(FlaskForm):
         return 200
 
     def values(self) -> dict[str, Any]:
-        """The service's keyword arguments: every field but the reason and the version."""
-        return {name: field.data for name, field in self._fields.items() if name not in NOT_FORM_DATA}
+        """The service's keyword arguments: every field but the reason and the version. A text
+        field left out of the post is empty text, as a browser would have sent it."""
+        return {name: "" if field.data is None and isinstance(field, TEXT_FIELDS) else field.data
+                for name, field in self._fields.items() if name not in NOT_FORM_DATA}
 
     def expected_version(self) -> int | None:
         """The version the form was read at (None: the form carries none, so no check)."""

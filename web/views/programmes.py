@@ -10,7 +10,8 @@ from core.domain.portfolio import Programme
 from core.permissions import can_edit_portfolio, can_read
 from core.services import portfolio as services
 from web.auth import require
-from web.views.common import bind, form_page, found, people, pmo
+from web.views.asof import at
+from web.views.common import bind, form_page, found, history, lookup, people, pmo
 from web.views.forms import PortfolioForm, ProgrammeForm
 
 bp = Blueprint("programmes", __name__)
@@ -23,14 +24,14 @@ def _programme(code: str) -> dict:
 @bp.route("/programmes")
 @require(can_read)
 def index():
-    unit = pmo()
-    projects = queries.list_projects(unit)
+    unit, when = pmo(), at()
+    projects = queries.list_projects(unit, at=when)
     rag: dict = defaultdict(Counter)  # programme id -> RAG of its active projects
     for p in projects:
         if p["stage"] == "active":
             rag[p["programme_id"]][p["overall"] or "none"] += 1
     return render_template(
-        "programmes/list.html", rows=queries.list_programmes(unit), portfolio=queries.portfolio(unit),
+        "programmes/list.html", rows=queries.list_programmes(unit, at=when), portfolio=queries.portfolio(unit, at=when),
         counts=Counter(p["programme_id"] for p in projects), rag=rag,
     )
 
@@ -38,9 +39,9 @@ def index():
 @bp.route("/programmes/<code>")
 @require(can_read)
 def show(code: str):
-    row = _programme(code)
-    projects = queries.list_projects(pmo(), programme_id=row["id"])
-    return render_template("programmes/show.html", programme=row, projects=projects,
+    row = lookup(queries.get_programme, Programme.create_id(code), "programme")
+    projects = queries.list_projects(pmo(), at=at(), programme_id=row["id"])
+    return render_template("programmes/show.html", programme=row, projects=projects, history=history(row["id"]),
                            rag=Counter(p["overall"] or "none" for p in projects if p["stage"] == "active"))
 
 
@@ -79,10 +80,10 @@ def portfolio():
     current = queries.portfolio(pmo())
     form = bind(PortfolioForm, current)
     if current is None:
-        action = lambda unit: services.establish_portfolio(unit, form.name.data, form.description.data)  # noqa: E731
+        action = lambda unit: services.establish_portfolio(unit, form.name.data, form.description.data or "")  # noqa: E731
     else:
         action = lambda unit: services.rename_portfolio(  # noqa: E731
-            unit, form.name.data, form.description.data, form.expected_version())
+            unit, form.name.data, form.description.data or "", form.expected_version())
     return form_page(
         form, "form.html", action, success=url_for("pages.dashboard"),
         message="Portfolio established." if current is None else "Portfolio renamed.",

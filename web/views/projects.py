@@ -2,8 +2,6 @@
 a lifecycle gate."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request, url_for
 
 from core import queries
@@ -14,13 +12,15 @@ from core.plugins import flatten
 from core.services import projects as services
 from web import charts
 from web.auth import require, user
-from web.views.common import allow, bind, form_page, found, people, pmo, programme_choices
+from web.views.asof import at, today
+from web.views.common import allow, bind, form_page, found, history, lookup, people, pmo, programme_choices
 from web.views.forms import ProjectForm, SelectChoice, StageForm
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
 def _project(code: str) -> dict:
+    """The project now: what the forms change."""
     return found(queries.get_project(pmo(), code), "project")
 
 
@@ -28,15 +28,15 @@ def _project(code: str) -> dict:
 @require(can_read)
 def index():
     """Every project, filtered by a plain GET form."""
-    unit = pmo()
+    unit, when = pmo(), at()
     args = {k: (request.args.get(k) or "").strip() for k in ("stage", "programme", "manager", "rag", "q")}
     rag = args["rag"] if args["rag"] in RAG else None
-    rows = queries.list_projects(unit, stage=args["stage"] or None, programme_id=args["programme"] or None,
+    rows = queries.list_projects(unit, at=when, stage=args["stage"] or None, programme_id=args["programme"] or None,
                                  manager=args["manager"] or None, rag=rag, q=args["q"] or None)
     if args["rag"] == "none":
         rows = [r for r in rows if r["overall"] is None]
-    everything = queries.list_projects(unit)
-    programmes = queries.list_programmes(unit)
+    everything = queries.list_projects(unit, at=when)
+    programmes = queries.list_programmes(unit, at=when)
     return render_template(
         "projects/list.html", rows=rows, args=args, stages=STAGES, programmes=programmes,
         programme_by_id={p["id"]: p for p in programmes},
@@ -48,23 +48,26 @@ def index():
 @bp.route("/<code>")
 @require(can_read)
 def show(code: str):
-    unit = pmo()
-    row = _project(code)
-    reports = queries.list_status_reports(unit, row["id"])
+    """The project as of the page's moment (a project closed since shows as it was then)."""
+    unit, when = pmo(), at()
+    row = lookup(queries.get_project, code, "project")
+    reports = queries.list_status_reports(unit, row["id"], at=when)
     published = [r for r in reports if r["published"]]
-    milestones = queries.list_milestones(unit, row["id"])
+    milestones = queries.list_milestones(unit, row["id"], at=when)
     trend = charts.rag_trend("rag-trend", f"Overall RAG of {row['code']} per period",
                              [(r["period_end"], r["overall"]) for r in reversed(published)])
-    timeline = charts.milestone_timeline("milestone-timeline", f"Milestones of {row['code']}",
-                                         milestones, date.today()) if milestones else None
+    timeline = charts.milestone_timeline("milestone-timeline", f"Milestones of {row['code']}", milestones,
+                                         today(), "today" if when is None else "then") if milestones else None
     return render_template(
         "projects/show.html", project=row, reports=reports, latest=published[0] if published else None,
         trend=trend if published else None, milestones=milestones, timeline=timeline,
-        stages=queries.stage_history(unit, row["id"]),
-        decisions=queries.list_decisions(unit, row["id"]), actions=queries.list_actions(unit, row["id"]),
-        programme=queries.get_programme(unit, row["programme_id"]) if row["programme_id"] else None,
-        can_move=row["stage"] in NEXT_STAGE,
-        panels=flatten(unit.hook("project_panels")(pmo=unit, project=row, as_of=None)),
+        stages=queries.stage_history(unit, row["id"], at=when),
+        decisions=queries.list_decisions(unit, row["id"], at=when),
+        actions=queries.list_actions(unit, row["id"], at=when, today=today()),
+        programme=queries.get_programme(unit, row["programme_id"], at=when) if row["programme_id"] else None,
+        can_move=row["stage"] in NEXT_STAGE, history=history(row["id"]),
+        milestone_history=[(m, history(m["id"])) for m in milestones],
+        panels=flatten(unit.hook("project_panels")(pmo=unit, project=row, as_of=when)),
     )
 
 

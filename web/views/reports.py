@@ -10,8 +10,10 @@ from core import queries
 from core.permissions import can_edit_project, can_read
 from core.services import reporting
 from web.auth import require, user
-from web.views.common import allow, bind, form_page, found, pmo, project_for
+from web.views.asof import at
+from web.views.common import allow, bind, form_page, found, history, lookup, pmo, project_for
 from web.views.forms import AchieveForm, MilestoneForm, ReforecastForm, StatusReportForm, Versioned
+
 
 bp = Blueprint("reports", __name__)
 
@@ -26,7 +28,8 @@ def _editable_project(code: str) -> dict:
 
 
 def _report(report_id) -> tuple[dict, dict]:
-    report = found(queries.get_status_report(pmo(), report_id), "status report")
+    """The report and its project, as of the page's moment (forms: now)."""
+    report = lookup(queries.get_status_report, report_id, "status report")
     return report, found(project_for(report), "project")
 
 
@@ -63,13 +66,13 @@ def new(code: str):
 @require(can_read)
 def show(report_id):
     report, project = _report(report_id)
-    siblings = queries.list_status_reports(pmo(), project["id"])
+    siblings = queries.list_status_reports(pmo(), project["id"], at=at())
     index = next(i for i, r in enumerate(siblings) if r["id"] == report["id"])
     return render_template(
         "reports/show.html", report=report, project=project,
         newer=siblings[index - 1] if index > 0 else None,
         older=siblings[index + 1] if index + 1 < len(siblings) else None,
-        publish_form=Versioned(data={"version": report["version"]}),
+        publish_form=Versioned(data={"version": report["version"]}), history=history(report["id"]),
     )
 
 

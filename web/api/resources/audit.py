@@ -36,7 +36,8 @@ class Verification(MethodView):
         """
         ledger = current_pmo().ledger
         recorder, key = ledger.recorder, ledger.sealer.public_key_b64
-        verdict = verify_chain(iter_records(recorder), iter_chain(recorder), recorder.select_seals(), key)
+        head = recorder.max_notification_id() or 0
+        verdict = verify_chain(iter_records(recorder), iter_chain(recorder), recorder.select_seals(), key, upto=head)
         return {"ok": verdict.ok, "checked": verdict.checked, "head": verdict.head,
                 "position": verdict.position, "problem": verdict.problem, "public_key": key}
 
