@@ -150,7 +150,13 @@ class PMO:
         return self.runner.catch_up(self.active_projections(), progress=progress)
 
     def rebuild(self, progress=None) -> int:
-        return self.runner.rebuild(self.active_projections(), progress=progress)
+        """Rebuild every active projection. Rebuilding the core may enable plugins (their
+        state is a core read model), so their projections are rebuilt in a next round."""
+        done, rebuilt = 0, set()
+        while todo := [n for n in self.active_projections() if n not in rebuilt]:
+            done += self.runner.rebuild(todo, progress=progress)
+            rebuilt.update(todo)
+        return done
 
     # --- the read path ----------------------------------------------------------------------
 

@@ -4,4 +4,6 @@
 the ``pmo.plugins`` entry-point group. Each is a vertical slice: domain, services, schemas,
 api, views, templates and ``hooks.py``, the only module that uses ``hookimpl``.
 """
-BUILTINS: tuple = ()
+from plugins.risk import hooks as risk_hooks
+
+BUILTINS: tuple = (risk_hooks,)

@@ -175,7 +175,7 @@ def test_plugins_are_enabled_and_add_their_demo_data():
     pmo = open_pmo("memory://", extra_plugins=(plugin,), entry_points=False)
     try:
         load_demo(pmo, TODAY)
-        assert pmo.enabled_plugins() == ["demo-test"]
+        assert "demo-test" in pmo.enabled_plugins()
         assert plugin.calls == [(TODAY, "saga")]
         titles = [a["title"] for a in queries.list_actions(pmo, today=TODAY)]
         assert "Plugin's demo action" in titles

@@ -175,6 +175,8 @@ def test_an_auditor_gets_403_on_every_write_and_the_ledger_stays_as_it_was(app, 
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api") or not rule.methods & WRITES:
             continue
+        if rule.rule.startswith(("/api/risks", "/api/issues")):  # tests/plugins/risk/test_api.py
+            continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids[m.group(1)], rule.rule)
         url = url.replace("/users/P-AUDIT", "/users/viewer-user")

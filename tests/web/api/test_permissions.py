@@ -15,6 +15,8 @@ def _api_routes(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api") or rule.rule.startswith(("/api/docs", "/api/openapi")):
             continue
+        if rule.rule.startswith(("/api/risks", "/api/issues")):  # the risk plugin's: tests/plugins/risk/test_api.py walks them
+            continue
         url = re.sub(r"<uuid:\w+>", SOMEONE, rule.rule)
         url = re.sub(r"<(\w+:)?\w+>", "P-OWN", url)
         yield url, sorted(rule.methods - {"HEAD", "OPTIONS"})
