@@ -144,12 +144,14 @@ def test_nothing_can_be_changed_on_an_as_of_page(client, as_role, timeline, the_
 
 def test_a_bad_moment_shows_the_page_as_it_is_now_with_an_error(client, as_role):
     as_role("viewer")
-    for bad in ("yesterday", "2026-13-01", "12/03/2026", "9999-12-31"):
+    for bad in ("yesterday", "2026-13-01", "12/03/2026", "9999-12-32"):
         html = page(client, f"/projects/P-1?as_of={bad}", 422)
         assert "is not a moment the ledger understands" in html
         assert 'aria-invalid="true" aria-describedby="as-of-error"' in html
         assert "stage-closed" in html  # shown as it is now
         assert "as_of must be a date" in html or "out of range" in html
+    # The far future is simply now: everything recorded so far.
+    assert "stage-closed" in page(client, "/projects/P-1?as_of=9999-12-31", 200)
     assert "not a moment" in page(client, "/?as_of=soon", 422)
     # A timestamp in another zone is told in UTC.
     assert "11 March 2026, 20:00 UTC" in text(page(client, "/?as_of=2026-03-12T10:00:00%2B14:00"))
