@@ -13,7 +13,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from flask_wtf.csrf import CSRFProtect
 
 from core.plugins import flatten
-from web import auth, commands, errors
+from web import auth, commands, errors, security
 from web.tenancy import current_pmo
 
 csrf = CSRFProtect()
@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("PMO_HTTPS") == "1",  # served over HTTPS only
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(instance)
 
     csrf.init_app(app)
+    security.init_app(app)
     commands.init_app(app)
     auth.init_app(app)
     # Errors are problem+json (web/errors.py), documented per operation; not smorest's default.
@@ -86,12 +88,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 else:
                     app.register_blueprint(blueprint)
 
+    from flask_login import current_user
+
     @app.before_request
     def _plugin_guard():
         """A disabled plugin's pages and API answer 404 saying so; its data stays."""
         name = owner.get((request.blueprint or "").split(".")[0])
-        if name is None:
-            return
+        if name is None or not current_user.is_authenticated:
+            return  # signed-out callers get the view's own 401 / sign-in redirect first
         pmo = current_pmo()
         if name not in pmo.enabled_plugins():
             title = pmo.plugins[name].title if name in pmo.plugins else name

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 import uuid
 from typing import Any, Callable
 
@@ -10,6 +11,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from core import queries
 from core.services.users import hash_token, password_matches
+from web import security
 from web.tenancy import current_pmo
 
 bp = Blueprint("auth", __name__)
@@ -81,8 +83,12 @@ def require(check: Callable[..., bool]) -> Callable:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    r"""Only a path on this site: browsers drop tabs and newlines and read '\\' as '/', so
+    '/\t/evil.example' would otherwise become '//evil.example', another site."""
+    if target and target.startswith("/") and not any(c in target for c in "\\\t\r\n"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("pages.dashboard")
 
 
@@ -91,10 +97,15 @@ def login():
     error = None
     if request.method == "POST":
         username = (request.form.get("username") or "").strip().lower()
+        wait = security.login_wait(username)
+        if wait:
+            return security.too_many_sign_ins(wait)
         row = queries.get_user(current_pmo(), username)
         if row and row["active"] and password_matches(row["password_hash"], request.form.get("password", "")):
+            security.login_succeeded(username)
             login_user(SignedInUser(row))
             return redirect(_safe_next(request.args.get("next")))
+        security.login_failed(username)
         error = "Unknown username or wrong password."
     return render_template("auth/login.html", error=error), (401 if error else 200)
 

@@ -67,7 +67,7 @@ def http_error_response(error: HTTPException):
         errors = {}
         for location, fields in messages.items():
             if isinstance(fields, dict):
-                errors.update(fields)
+                errors.update(_flatten(fields))
             else:
                 errors[location] = fields
     detail = data.get("message") or error.description
@@ -75,6 +75,18 @@ def http_error_response(error: HTTPException):
     if error.code == 405 and wants_problem():
         response.headers["Allow"] = ", ".join(error.valid_methods or [])  # type: ignore[union-attr]
     return response
+
+
+def _flatten(fields: dict, prefix: str = "") -> dict[str, list]:
+    """{"labels": {"0": ["..."]}} -> {"labels.0": ["..."]}: one list of messages per field."""
+    flat: dict[str, list] = {}
+    for name, value in fields.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{key}."))
+        else:
+            flat[key] = value if isinstance(value, list) else [value]
+    return flat
 
 
 def register_error_handlers(app: Flask) -> None:
