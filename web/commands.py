@@ -3,24 +3,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, g, request
-from flask_login import current_user
 
-from core.pmo import PMO
-from events.context import command_context
+# One implementation for core pages and plugin pages: ``with command(reason) as pmo: ...``
+from plugins.kit import command  # noqa: F401  (re-exported for web.views and web.api)
 from web.tenancy import current_pmo
 
 _CORRELATION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-@contextmanager
-def command(reason: str = "") -> Iterator[PMO]:
-    """``with command(reason) as pmo: service(pmo, ...)``: who, why and which request."""
-    with command_context(current_user.username, reason, g.correlation_id):
-        yield current_pmo()
 
 
 def init_app(app: Flask) -> None:
