@@ -82,6 +82,15 @@ def project_panels(pmo, project, as_of):
 
 
 @hookspec
+def status_report_hints(pmo, project, as_of):
+    """Return ``[{"rag": "amber"|"red", "reasons": [str, ...]}, ...]``: what a new status
+    report for ``project`` (its read-model row) should consider, shown on the report form.
+
+    Called when the form is shown; the PMO decides, the hint only informs.
+    """
+
+
+@hookspec
 def dashboard_widgets(pmo, as_of):
     """Return ``[{"title": str, "html": markupsafe.Markup}, ...]`` for the portfolio dashboard."""
 

@@ -56,6 +56,13 @@ def _today() -> date:
 
 
 @hookimpl
+def status_report_hints(pmo, project, as_of):
+    """Critical risks or issues suggest red; high ones, or overdue reviews/mitigations, amber."""
+    hint = queries.status_hint(pmo, project["id"], as_of)
+    return [hint] if hint else []
+
+
+@hookimpl
 def project_panels(pmo, project, as_of):
     user = kit.user() if has_request_context() else None
     editable = as_of is None and user is not None and queries.may_edit(pmo, user, project_id=project["id"])

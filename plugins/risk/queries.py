@@ -297,7 +297,7 @@ def project_summary(pmo: PMO, project_id: uuid.UUID, at: int | None = None, toda
 def status_hint(pmo: PMO, project_id: uuid.UUID, at: int | None = None, today: date | None = None) -> Row | None:
     """The RAG a status report of the project should at least consider, with why; None: no
     suggestion. Red: an open critical risk or critical issue. Amber: an open high risk or
-    issue, or a risk review or mitigation overdue. (Waits for a core hook to show it.)"""
+    issue, or a risk review or mitigation overdue. Shown on the status-report form through the status_report_hints hook."""
     summary = project_summary(pmo, project_id, at, today)
     reasons_red = [f"critical risk {r['ref']}: {r['title']}" for r in summary["critical"]]
     reasons_red += [f"critical issue {i['ref']}: {i['title']}" for i in summary["issues"] if i["priority"] == "critical"]

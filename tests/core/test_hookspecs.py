@@ -105,6 +105,20 @@ def test_hook_project_panels():
         assert "&lt;b&gt;bold&lt;/b&gt; claim" in html
 
 
+def test_hook_status_report_hints():
+    app, project = _app_with_notes()
+    with app.app_context():
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        row = {"id": project.id}
+        assert pmo.hook("status_report_hints")(pmo=pmo, project=row, as_of=None) == [[]]
+        with command_context("ann"):
+            sample_plugin.write_note(pmo, project.id, "Supplier is late again")
+        hints = pmo.hook("status_report_hints")(pmo=pmo, project=row, as_of=None)
+        assert hints == [[{"rag": "amber", "reasons": ["a note says something is late"]}]]
+
+
 def test_hook_dashboard_widgets():
     app, _ = _app_with_notes()
     with app.app_context():

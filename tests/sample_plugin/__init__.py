@@ -111,6 +111,13 @@ def project_panels(pmo, project, as_of):
 
 
 @hookimpl
+def status_report_hints(pmo, project, as_of):
+    if any("late" in n["text"].lower() for n in list_notes(pmo, project["id"])):
+        return [{"rag": "amber", "reasons": ["a note says something is late"]}]
+    return []
+
+
+@hookimpl
 def dashboard_widgets(pmo, as_of):
     return [{"title": "Notes", "html": Markup("<p>{} notes</p>").format(len(list_notes(pmo)))}]
 

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 
 from core import queries
 from core.permissions import can_edit_project, can_read
+from core.plugins import flatten
 from core.services import reporting
 from web.auth import require, user
 from web.views.asof import at
@@ -59,6 +60,7 @@ def new(code: str):
         message="Status report published." if publish else "Status report saved as a draft.",
         title=f"Status report for {project['code']} · {project['name']}", buttons=DRAFT_OR_PUBLISH,
         cancel=url_for("pages.projects.show", code=project["code"]),
+        hints=flatten(pmo().hook("status_report_hints")(pmo=pmo(), project=project, as_of=None)),
     )
 
 

@@ -155,6 +155,15 @@ def test_a_critical_risk_flags_the_project_and_late_reviews_are_listed(enabled, 
     assert "Data migration fails" in client.get("/").get_data(as_text=True)  # the dashboard widget
 
 
+def test_a_critical_risk_suggests_red_on_the_next_status_report(enabled, places, sign_in):
+    client = sign_in("manager")
+    form = client.get("/projects/P-OWN/reports/new").get_data(as_text=True)
+    assert "Consider <strong>" not in form
+    identify(enabled, places["P-OWN"], title="Data migration fails", probability=5, impact=5)
+    form = client.get("/projects/P-OWN/reports/new").get_data(as_text=True)
+    assert "Consider <strong>red</strong>" in form and "Data migration fails" in form
+
+
 def test_a_mitigation_shows_on_the_projects_action_list_and_its_overdue_state_on_the_risk(enabled, places, sign_in):
     risk = identify(enabled, places["P-OWN"], probability=3, impact=4)
     client = sign_in("manager")
