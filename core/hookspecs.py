@@ -75,7 +75,8 @@ def nav_links(user, as_of):
 
 @hookspec
 def project_panels(pmo, project, as_of):
-    """Return ``[{"title": str, "html": markupsafe.Markup}, ...]`` for a project's page.
+    """Return ``[{"title": str, "html": markupsafe.Markup}, ...]`` for a project's page;
+    ``"prominent": True`` puts a panel at the top (something nobody should miss).
 
     ``project`` is the project's read-model row (a dict), ``as_of`` a log position or None.
     """

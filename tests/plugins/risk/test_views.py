@@ -148,6 +148,7 @@ def test_a_critical_risk_flags_the_project_and_late_reviews_are_listed(enabled, 
     client = sign_in("viewer")
     project = client.get("/projects/P-OWN").get_data(as_text=True)
     assert 'role="alert"><h3>Critical risk: P-OWN is flagged</h3>' in project
+    assert project.index("Critical risk: P-OWN is flagged") < project.index('id="reports-heading"')  # on top
     assert "Data migration fails" in project and "1 review(s) due" in project
     due = client.get("/risks/review-due").get_data(as_text=True)
     assert "Licence costs" in due and "Data migration fails" not in due
