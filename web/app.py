@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Blueprint, Flask, abort, request, send_from_directory
+from flask import Blueprint, Flask, abort, g, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_wtf.csrf import CSRFProtect
@@ -107,7 +107,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from flask_login import current_user
 
         user = current_user if current_user.is_authenticated else None
-        return {"plugin_nav": flatten(current_pmo().hook("nav_links")(user=user, as_of=None))}
+        moment = g.get("page_as_of")  # set by web.views.asof for pages shown as of a moment
+        as_of = moment.position if moment is not None else None
+        return {"plugin_nav": flatten(current_pmo().hook("nav_links")(user=user, as_of=as_of))}
 
     return app
 
