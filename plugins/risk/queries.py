@@ -137,6 +137,27 @@ def sort_rows(rows: list[Row], sort: str, allowed: tuple[str, ...], default: str
     return present + missing  # empty values last, either way
 
 
+def _register(table: sa.Table, at: int | None, project_id: Any, programme_id: Any, scope: str | None,
+              status: str | None, q: str | None, searched: tuple[str, ...], **equal: Any) -> sa.Select:
+    """The filters the risk and issue registers share; ``equal`` columns match exactly when given."""
+    stmt = sa.select(table).where(visible(table, at))
+    if project_id:
+        stmt = stmt.where(table.c.project_id == _uuid(project_id))
+    if programme_id:
+        stmt = stmt.where(_in_programme(table, _uuid(programme_id), at))
+    if scope:
+        stmt = stmt.where(table.c.scope == scope)
+    if status and status != "all":
+        stmt = stmt.where(table.c.status == status)
+    for column, value in equal.items():
+        if value:
+            stmt = stmt.where(table.c[column] == value)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(*(sa.func.lower(table.c[c]).like(like) for c in searched)))
+    return stmt
+
+
 def list_risks(
     pmo: PMO, at: int | None = None, today: date | None = None, *, project_id: Any = None,
     programme_id: Any = None, scope: str | None = None, status: str | None = "open", kind: str | None = None,
@@ -151,21 +172,8 @@ def list_risks(
     """
     today = today or date.today()
     t = risks
-    stmt = sa.select(t).where(visible(t, at))
-    if project_id:
-        stmt = stmt.where(t.c.project_id == _uuid(project_id))
-    if programme_id:
-        stmt = stmt.where(_in_programme(t, _uuid(programme_id), at))
-    if scope:
-        stmt = stmt.where(t.c.scope == scope)
-    if status and status != "all":
-        stmt = stmt.where(t.c.status == status)
-    if kind:
-        stmt = stmt.where(t.c.kind == kind)
-    if category:
-        stmt = stmt.where(t.c.category == category)
-    if owner:
-        stmt = stmt.where(t.c.owner == owner)
+    stmt = _register(t, at, project_id, programme_id, scope, status, q, ("title", "ref", "description"),
+                     kind=kind, category=category, owner=owner)
     prefix = f"{basis}_" if basis in ("inherent", "residual") else ""
     if level:
         stmt = stmt.where(t.c[f"{prefix}level"] == level)
@@ -176,10 +184,6 @@ def list_risks(
     if review_due is not None:
         due = sa.and_(t.c.status == "open", t.c.review_date < today)
         stmt = stmt.where(due if review_due else sa.not_(due) | t.c.review_date.is_(None))
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(t.c.title).like(like), sa.func.lower(t.c.ref).like(like),
-                                 sa.func.lower(t.c.description).like(like)))
     rows = _rows(pmo, stmt)
     projects, programmes = _places(pmo, at)
     state = _mitigation_state(pmo, [r["id"] for r in rows], at, today)
@@ -239,25 +243,8 @@ def list_issues(pmo: PMO, at: int | None = None, *, project_id: Any = None, prog
                 scope: str | None = None, status: str | None = "open", priority: str | None = None,
                 escalation: str | None = None, owner: str | None = None, q: str | None = None,
                 sort: str = "-priority") -> list[Row]:
-    t = issues
-    stmt = sa.select(t).where(visible(t, at))
-    if project_id:
-        stmt = stmt.where(t.c.project_id == _uuid(project_id))
-    if programme_id:
-        stmt = stmt.where(_in_programme(t, _uuid(programme_id), at))
-    if scope:
-        stmt = stmt.where(t.c.scope == scope)
-    if status and status != "all":
-        stmt = stmt.where(t.c.status == status)
-    if priority:
-        stmt = stmt.where(t.c.priority == priority)
-    if escalation:
-        stmt = stmt.where(t.c.escalation == escalation)
-    if owner:
-        stmt = stmt.where(t.c.owner == owner)
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(t.c.title).like(like), sa.func.lower(t.c.ref).like(like)))
+    stmt = _register(issues, at, project_id, programme_id, scope, status, q, ("title", "ref"),
+                     priority=priority, escalation=escalation, owner=owner)
     projects, programmes = _places(pmo, at)
     rows = [_where(r, projects, programmes) for r in _rows(pmo, stmt)]
     for r in rows:
