@@ -9,12 +9,11 @@ the read-model queries take, and the answer says which in ``X-As-Of-Position``.
 """
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from typing import Any, Callable
 
-from flask import Response, abort, g, request, url_for
+from flask import Response, abort, g, url_for
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -22,6 +21,9 @@ from core import queries
 from core.asof import position_at
 from core.domain.errors import ValidationError
 from core.permissions import can_edit_portfolio, can_edit_project, can_read
+# If-Match and reasons are read the same way for core and plugin APIs: one implementation.
+from plugins.kit import expected_version  # noqa: F401  (re-exported to the resource modules)
+from plugins.kit import why as reason  # noqa: F401
 from web.api.schemas import AsOfSchema, ProblemSchema
 from web.app import api_blueprint
 from web.auth import require, user
@@ -43,7 +45,6 @@ X_REASON = {
 AS_OF_POSITION = {"X-As-Of-Position": {
     "description": "sent when as_of was given: the ledger position the answer shows (0: before "
                    "the first record)", "schema": {"type": "integer"}}}
-_STRONG_ETAG = re.compile(r'^"(\d+)"$')
 
 ERRORS = {
     400: "Malformed request: invalid JSON, a malformed If-Match, or (browser sessions) no CSRF token",
@@ -128,22 +129,6 @@ def writes(blp: Blueprint, check: Callable[[Any], bool] = may_write, item: bool 
         view = _problems(blp, require(check)(view), statuses)
         return blp.doc(parameters=[IF_MATCH, X_REASON] if if_match else [X_REASON])(view)
     return decorator
-
-
-def expected_version() -> int | None:
-    """The version named by If-Match (None when absent or ``*``); 400 when malformed."""
-    raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
-        return None
-    match = _STRONG_ETAG.match(raw.strip())
-    if match is None:
-        abort(400, f'If-Match must be one strong ETag as sent in the ETag header, like "3"; got {raw!r}')
-    return int(match.group(1))
-
-
-def reason(body: dict) -> str:
-    """Why the change is made: the body's ``reason``, else the X-Reason header."""
-    return body.pop("reason", None) or request.headers.get("X-Reason", "")
 
 
 def found(row: dict | None, what: str, key: Any) -> dict:
