@@ -5,7 +5,7 @@ log index maps timestamps to positions; both only grow along the log.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 

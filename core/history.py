@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from core import projections as p
 from core.pmo import PMO
-from core.queries import _utc
 
 # Bookkeeping columns: they change with every event and say nothing to a reader.
 HIDDEN = {"row_id", "valid_from", "valid_to", "version", "updated_at", "updated_by",
@@ -54,7 +53,7 @@ def entity_history(pmo: PMO, entity_id: uuid.UUID, at: int | None = None,
                        if k not in HIDDEN and before.get(k) != v and (before or v not in (None, ""))]
             m = meta.get(version["valid_from"], {})
             entries.append({
-                "position": version["valid_from"], "occurred_at": _utc(m.get("occurred_at")),
+                "position": version["valid_from"], "occurred_at": m.get("occurred_at"),
                 "actor": m.get("actor"), "reason": m.get("reason"), "topic": m.get("topic"),
                 "created": not before, "changes": changes,
             })
@@ -105,7 +104,7 @@ def log_page(
     if before is not None:
         stmt = stmt.where(log.c.position < before)
     with pmo.read() as conn:
-        rows = [{k: _utc(v) for k, v in r.items()} for r in
+        rows = [dict(r) for r in
                 conn.execute(stmt.order_by(log.c.position.desc()).limit(limit + 1)).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,16 +20,9 @@ Row = dict[str, Any]
 PUBLIC = ("row_id", "valid_from", "valid_to")
 
 
-def _utc(value: Any) -> Any:
-    # SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones. Same on both.
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
-
-
 def _rows(pmo: PMO, stmt: sa.Select) -> list[Row]:
     with pmo.read() as conn:
-        return [{k: _utc(v) for k, v in r.items() if k not in PUBLIC} for r in conn.execute(stmt).mappings()]
+        return [{k: v for k, v in r.items() if k not in PUBLIC} for r in conn.execute(stmt).mappings()]
 
 
 def _one(pmo: PMO, stmt: sa.Select) -> Row | None:

@@ -42,7 +42,7 @@ def _uuid(value: Any) -> uuid.UUID | None:
 
 def _rows(pmo: PMO, stmt: sa.Select) -> list[Row]:
     with pmo.read() as conn:
-        return [{k: core_queries._utc(v) for k, v in r.items() if k not in HIDDEN}
+        return [{k: v for k, v in r.items() if k not in HIDDEN}
                 for r in conn.execute(stmt).mappings()]
 
 
