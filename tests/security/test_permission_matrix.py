@@ -1,6 +1,7 @@
 """Who may call what: every rule of the URL map, every method, every role.
 
-``TABLE`` below says, for each rule and method, which callers are let through. A rule missing
+``TABLE`` (the core's rules below, and each plugin's from ``tests/plugins/<name>/matrix.py``, see
+``tests/security/matrix.py``) says, for each rule and method, which callers are let through. A rule missing
 from it fails the suite (a new route cannot escape the matrix), and so does an entry that no
 longer matches a rule. Callers:
 
@@ -23,101 +24,16 @@ manager's write to another's project must reach that check to be refused by it).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from tests.conftest import auth
+from tests.security.matrix import (ADMIN, ANONYMOUS, AUDIT, CORE_SIDED_PARAMS, EDIT, EVERYONE, ITEM_SIDES,
+                                   LET_THROUGH_WRITE, PORTFOLIO, PROJECT_SIDES, READ, ROLES, WRITE, Call, X,
+                                   const, form_project, plugin_matrices, reenable_plugins, sign_in_again,
+                                   with_project)
 from tests.security.world import World, methods_of, ui_rule, urls
-
-ANONYMOUS = "anonymous"
-ROLES = ("viewer", "manager", "pmo", "auditor", "admin")
-
-EVERYONE = frozenset({ANONYMOUS, *ROLES})
-READ = frozenset(ROLES)                                 # any signed-in user
-WRITE = frozenset({"manager", "pmo", "admin"})          # roles that write at all
-EDIT = frozenset({"manager@own", "pmo", "admin"})       # a project and what hangs off it
-PORTFOLIO = frozenset({"pmo", "admin"})                 # programmes, portfolio, items of no project
-ADMIN = frozenset({"admin"})
-AUDIT = frozenset({"auditor", "admin"})
-
-PROJECT_SIDES = ("own", "other")
-ITEM_SIDES = ("own", "other", "none")                   # decisions and actions may have no project
-SIDED_PARAMS = {"report_id": PROJECT_SIDES, "milestone_id": PROJECT_SIDES, "decision_id": ITEM_SIDES,
-                "action_id": ITEM_SIDES, "risk_id": ITEM_SIDES, "issue_id": ITEM_SIDES}
-LET_THROUGH_WRITE = {400, 404, 409, 422}
-
-
-@dataclass
-class Call:
-    world: World
-    role: str
-    side: str
-
-    @property
-    def ids(self) -> dict[str, Any]:
-        return self.world.sides[self.side]
-
-    def project_id(self) -> str | None:
-        pid = self.ids["project"]
-        return str(pid) if pid else None
-
-
-Body = Callable[[Call], dict]
-
-
-@dataclass(frozen=True)
-class X:
-    """What one method of one rule expects."""
-    allowed: frozenset
-    body: Body | None = None
-    sides: tuple[str, ...] | None = None       # None: from the rule's parameters
-    params: dict[str, Any] = field(default_factory=dict)
-    status: int | None = None                  # the one status every caller gets (sign-in, sign-out)
-    restore: Callable[[Call], None] | None = None  # undo what an allowed call changed
-
-
-def with_project(**extra: Any) -> Body:
-    """A body naming the caller's side's project (left out on the "none" side)."""
-    def body(call: Call) -> dict:
-        pid = call.project_id()
-        return {**extra, **({"project_id": pid} if pid else {})}
-    return body
-
-
-def const(**values: Any) -> Body:
-    return lambda call: dict(values)
-
-
-def form_project(call: Call) -> dict:
-    return {"project_id": call.project_id() or ""}
-
-
-def risk_place(call: Call) -> dict:
-    """Where a new risk or issue goes: the side's project, or (none) the whole portfolio."""
-    pid = call.project_id()
-    return {"scope": "project", "project_id": pid} if pid else {"scope": "portfolio"}
-
-
-def risk_form_place(call: Call) -> dict:
-    pid = call.project_id()
-    return {"where": f"project:{pid}" if pid else "portfolio"}
-
-
-def spare(name: str) -> dict[str, Callable]:
-    """Use the side's ``name`` (a risk or issue kept for ending) for ``<risk_id>``/``<issue_id>``."""
-    key = "risk_id" if name.startswith("risk") else "issue_id"
-    return {key: lambda w, side: w.sides[side][name]}
-
-
-def reenable_plugins(call: Call) -> None:
-    call.world.ensure_plugins()
-
-
-def sign_in_again(call: Call) -> None:
-    call.world.sign_in(call.role)
-
 
 REPORT = dict(period_start="2031-01-01", period_end="2031-01-31", overall="green", schedule="green",
               cost="green", scope="green")
@@ -225,54 +141,14 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
     "/api/audit/export": {"GET": AUDIT},
     "/api/audit/public-key": {"GET": AUDIT},
 
-    # --- the risk plugin (plugins/risk) ------------------------------------------------------
-    "/risks/static/<path:filename>": {"GET": EVERYONE},
-    "/risks/": {"GET": READ},
-    "/risks/heatmap": {"GET": READ},
-    "/risks/review-due": {"GET": READ},
-    "/risks/export": {"GET": READ},
-    "/risks/scales": {"GET": READ},
-    "/risks/scales/edit": {"GET": ADMIN, "POST": ADMIN},
-    "/risks/import": {"GET": PORTFOLIO, "POST": PORTFOLIO},
-    "/risks/new": {"GET": WRITE, "POST": X(EDIT, body=risk_form_place, sides=ITEM_SIDES)},
-    "/risks/<uuid:risk_id>": {"GET": READ},
-    "/risks/<uuid:risk_id>/edit": {"GET": EDIT, "POST": EDIT},
-    "/risks/<uuid:risk_id>/assess": {"GET": EDIT, "POST": EDIT},
-    "/risks/<uuid:risk_id>/response": {"GET": EDIT, "POST": EDIT},
-    "/risks/<uuid:risk_id>/mitigate": {"GET": EDIT, "POST": EDIT},
-    "/risks/<uuid:risk_id>/review": {"GET": EDIT, "POST": EDIT},
-    "/risks/<uuid:risk_id>/close": {"GET": X(EDIT, params=spare("risk_end_ui")),
-                                    "POST": X(EDIT, params=spare("risk_end_ui"))},
-    "/risks/<uuid:risk_id>/materialise": {"GET": X(EDIT, params=spare("risk_end_ui")),
-                                          "POST": X(EDIT, params=spare("risk_end_ui"))},
-    "/risks/issues/": {"GET": READ},
-    "/risks/issues/new": {"GET": WRITE, "POST": X(EDIT, body=risk_form_place, sides=ITEM_SIDES)},
-    "/risks/issues/<uuid:issue_id>": {"GET": READ},
-    "/risks/issues/<uuid:issue_id>/<any(edit, escalate, resolve):change>": {"GET": EDIT, "POST": EDIT},
-    "/api/risks": {"GET": READ, "POST": X(EDIT, sides=ITEM_SIDES, body=lambda c: {
-        "title": "T", "owner": "pia", **risk_place(c)})},
-    "/api/risks/heatmap": {"GET": READ},
-    "/api/risks/scales": {"GET": READ, "PUT": X(ADMIN, body=const())},
-    "/api/risks/import": {"POST": X(PORTFOLIO, body=const())},
-    "/api/risks/<uuid:risk_id>": {"GET": READ, "PATCH": X(EDIT, body=const(title="Supplier may fail"))},
-    "/api/risks/<uuid:risk_id>/assessments": {
-        "GET": READ, "POST": X(EDIT, body=const(basis="residual", probability=2, impact=2))},
-    "/api/risks/<uuid:risk_id>/response": {"POST": X(EDIT, body=const(strategy="reduce"))},
-    "/api/risks/<uuid:risk_id>/mitigations": {"GET": READ, "POST": X(EDIT, body=const(title="T", owner="pia"))},
-    "/api/risks/<uuid:risk_id>/review": {"POST": X(EDIT, body=const(next_review=None))},
-    "/api/risks/<uuid:risk_id>/close": {"POST": X(EDIT, body=const(closure="gone"), params=spare("risk_end_api"))},
-    "/api/risks/<uuid:risk_id>/materialise": {"POST": X(EDIT, body=const(), params=spare("risk_end_api"))},
-    "/api/issues": {"GET": READ, "POST": X(EDIT, sides=ITEM_SIDES, body=lambda c: {
-        "title": "T", "owner": "pia", **risk_place(c)})},
-    "/api/issues/<uuid:issue_id>": {"GET": READ, "PATCH": X(EDIT, body=const(title="Basement floods"))},
-    "/api/issues/<uuid:issue_id>/escalate": {"POST": X(EDIT, body=const(to="portfolio"))},
-    "/api/issues/<uuid:issue_id>/resolve": {
-        "POST": X(EDIT, body=const(resolution="fixed"), params=spare("issue_end_api"))},
-
     # --- the sample plugin (tests/sample_plugin) ---------------------------------------------
     "/notes/": {"GET": READ},
     "/api/notes/": {"GET": READ},
 }
+SIDED_PARAMS = dict(CORE_SIDED_PARAMS)
+for _plugin in plugin_matrices():
+    TABLE.update(_plugin.TABLE)
+    SIDED_PARAMS.update(getattr(_plugin, "SIDED_PARAMS", {}))
 
 
 def expectation(rule: str, method: str) -> X:

@@ -142,43 +142,15 @@ def build_world(text: Callable[[str], str] = lambda s: s, **config: Any) -> Worl
     world = World(app=app, pmo=pmo, people=people, sides=sides,
                   programme={"id": programme.id, "code": "DIGI"}, tokens=tokens)
     world.ensure_plugins()
-    if "risk" in pmo.plugins:
-        with app.app_context(), command_context("pia", text("risk workshop"), "risk-correlation"):
-            seed_risks(pmo, sides, text)
+    from tests.security.matrix import plugin_matrices
+
+    for matrix in plugin_matrices():
+        if hasattr(matrix, "seed"):
+            with app.app_context(), command_context("pia", text("plugin workshop"), "plugin-correlation"):
+                matrix.seed(pmo, sides, text)
     with app.app_context():
         assert queries.get_project(pmo, "P-OWN") is not None
     return world
-
-
-def seed_risks(pmo, sides: dict[str, dict[str, Any]], text: Callable[[str], str]) -> None:
-    """The risk plugin's things on each side (own, other: project items; none: portfolio-wide):
-    a risk with its assessment, response, review and mitigation; one to end (close or
-    materialise) through the API and one through the pages; an issue and one to resolve."""
-    from plugins.risk import services as risk
-
-    for side, ids in sides.items():
-        where = {"scope": "project", "project_id": ids["project"]} if ids["project"] else {"scope": "portfolio"}
-
-        def new_risk(title: str):
-            return risk.identify_risk(pmo, text(title), text("pia"), description=text("What could happen"),
-                                      cause=text("Because"), effect=text("Then"), probability=3, impact=4, **where)
-
-        main = new_risk("Supplier fails")
-        risk.plan_response(pmo, main.id, "reduce", text("Second supplier"))
-        risk.assess_risk(pmo, main.id, "residual", 2, 3, note=text("After the second supplier"))
-        risk.review_risk(pmo, main.id, TODAY + timedelta(days=30), text("Still likely"))
-        if ids["project"]:
-            risk.add_mitigation(pmo, main.id, text("Find a second supplier"), text("pia"), TODAY + timedelta(days=9))
-        closed = new_risk("Licence lapses")
-        risk.close_risk(pmo, closed.id, text("Licence renewed"))
-        issue = risk.raise_issue(pmo, text("Server room floods"), text("pia"), description=text("Water everywhere"),
-                                 **where)
-        resolved = risk.raise_issue(pmo, text("Badge readers down"), text("pia"), **where)
-        risk.resolve_issue(pmo, resolved.id, text("Readers replaced"))
-        ids.update(risk=main.id, risk_end_api=new_risk("Key person leaves").id,
-                   risk_end_ui=new_risk("Budget cut").id, closed_risk=closed.id, issue=issue.id,
-                   issue_end_api=risk.raise_issue(pmo, text("Printer jammed"), text("pia"), **where).id,
-                   resolved_issue=resolved.id)
 
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -203,7 +175,7 @@ def param_value(world: World, rule: str, name: str, side: str, overrides: dict[s
         return world.plugin
     if name == "programme_id":
         return world.programme["id"]
-    if name in ("report_id", "milestone_id", "decision_id", "action_id", "risk_id", "issue_id"):
+    if name.endswith("_id") and name[:-3] in ids:  # report_id, risk_id, ... (plugins seed their own)
         return ids[name[:-3]]
     if name == "entity_id":
         return world.sides["own"]["project"]
