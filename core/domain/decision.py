@@ -6,7 +6,7 @@ from datetime import date
 
 from eventsourcing.domain import event
 
-from core.domain.errors import NotAllowedError
+from core.domain.errors import NotAllowedError, ValidationError
 from events.aggregate import LedgerAggregate
 
 
@@ -27,6 +27,8 @@ class Decision(LedgerAggregate):
         self.superseded_by: uuid.UUID | None = None
 
     def supersede(self, by: uuid.UUID) -> None:
+        if by == self.id:
+            raise ValidationError("a decision cannot supersede itself", "by")
         if self.superseded_by is not None:
             raise NotAllowedError("this decision is already superseded")
         self._superseded(superseded_by=by)

@@ -45,20 +45,31 @@ def supersede_decision(pmo: PMO, decision_id: uuid.UUID, by: uuid.UUID,
 def assign_action(pmo: PMO, title: str, owner: str, due_date: date | None = None,
                   project_id: uuid.UUID | None = None, description: str = "",
                   priority: str = "normal") -> Action:
+    action = new_action(pmo, title, owner, due_date, project_id, description, priority)
+    pmo.save(action)
+    return action
+
+
+def new_action(pmo: PMO, title: str, owner: str, due_date: date | None = None,
+               project_id: uuid.UUID | None = None, description: str = "",
+               priority: str = "normal") -> Action:
+    """An action checked and built but not saved (a spreadsheet import saves many at once)."""
     if not title.strip():
         raise ValidationError("an action needs a title", "title")
     if not owner.strip():
         raise ValidationError("an action needs an owner", "owner")
     _check_project(pmo, project_id)
     check_priority(priority)
-    action = Action(title=title.strip(), owner=owner.strip(), due_date=due_date,
-                    project_id=project_id, description=description, priority=priority)
-    pmo.save(action)
-    return action
+    return Action(title=title.strip(), owner=owner.strip(), due_date=due_date,
+                  project_id=project_id, description=description, priority=priority)
 
 
 def update_action(pmo: PMO, action_id: uuid.UUID, expected_version: int | None = None, **changes) -> Action:
     action = pmo.get(Action, action_id, expected_version)
+    # The same rule as when it was assigned: an action has a title and an owner.
+    for name, message in (("title", "an action needs a title"), ("owner", "an action needs an owner")):
+        if name in changes and not (changes[name] or "").strip():
+            raise ValidationError(message, name)
     action.update(**changes)
     pmo.save(action)
     return action

@@ -9,6 +9,7 @@ from core.pmo import PMO
 
 
 def establish_portfolio(pmo: PMO, name: str, description: str = "") -> Portfolio:
+    _check_name(name, "the portfolio")
     if pmo.exists(Portfolio.create_id()):
         raise ConflictError("the portfolio is already established")
     portfolio = Portfolio(name=name, description=description)
@@ -18,6 +19,7 @@ def establish_portfolio(pmo: PMO, name: str, description: str = "") -> Portfolio
 
 def rename_portfolio(pmo: PMO, name: str, description: str, expected_version: int | None = None) -> Portfolio:
     portfolio = pmo.get(Portfolio, Portfolio.create_id(), expected_version)
+    _check_name(name, "the portfolio")
     portfolio.rename(name=name, description=description)
     pmo.save(portfolio)
     return portfolio
@@ -26,6 +28,7 @@ def rename_portfolio(pmo: PMO, name: str, description: str, expected_version: in
 def register_programme(pmo: PMO, code: str, name: str, description: str = "", sponsor: str = "",
                        manager: str = "") -> Programme:
     code = _check_code(code)
+    _check_name(name, "a programme")
     if pmo.exists(Programme.create_id(code)):
         raise ConflictError(f"programme code {code} is already taken")
     programme = Programme(code=code, name=name, description=description, sponsor=sponsor, manager=manager)
@@ -36,10 +39,18 @@ def register_programme(pmo: PMO, code: str, name: str, description: str = "", sp
 def update_programme(pmo: PMO, programme_id: uuid.UUID, expected_version: int | None = None,
                      **changes) -> Programme:
     programme = pmo.get(Programme, programme_id, expected_version)
+    if "name" in changes:
+        _check_name(changes["name"], "a programme")
     fields = ("name", "description", "sponsor", "manager")
     programme.update(**{f: changes.get(f, getattr(programme, f)) for f in fields})
     pmo.save(programme)
     return programme
+
+
+def _check_name(name: str | None, what: str) -> None:
+    # The API's schemas refuse an empty name, but "  " passes them: the rule lives here.
+    if not (name or "").strip():
+        raise ValidationError(f"{what} needs a name", "name")
 
 
 # Words the pages use in URLs next to codes (/projects/new): a code cannot be one of them.
