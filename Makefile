@@ -20,8 +20,11 @@ $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: setup.cfg pyproject.toml | $(BIN)/python
+# The example third-party plugin (examples/pmo-budget) is installed too, as a user would
+# (editable, found through its entry point): its tests run with the suite.
+$(VENV)/.installed-test: setup.cfg pyproject.toml examples/pmo-budget/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e examples/pmo-budget
 	touch $@ $(VENV)/.installed
 
 # `pmo demo` loads the demo year only into an empty store (and prints the demo users); it
@@ -35,5 +38,15 @@ run: $(VENV)/.installed
 	@echo "PMO Ledger: http://$(PMO_BIND)/  API docs: http://$(PMO_BIND)/api/docs  (Ctrl-C stops it)"
 	exec $(BIN)/gunicorn -c gunicorn.conf.py web.wsgi:app
 
-test: $(VENV)/.installed-test
+# The browser tests (tests/browser) drive Debian's chromium; playwright never downloads one.
+# Installed here only when it is missing, with sudo only when not root.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: chromium
+chromium:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
