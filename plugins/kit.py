@@ -9,26 +9,42 @@ pages and API need from a request lives here, built on what the app puts on ever
 - as of: ``at()`` and ``today()`` for pages (``?as_of=``), ``read_at(moment)`` for the API,
   which also answers ``X-As-Of-Position`` (see ``as_of_header``)
 - optimistic writes: ``etag(row)`` and ``expected_version()`` from If-Match
-- forms: ``Form``, the base of a plugin's WTForms (optional reason, refusals shown per field)
+- forms: ``Form``, the base of a plugin's WTForms (optional reason, refusals shown per field),
+  ``form_page`` (show, run the command, redirect; re-show with 422/409)
+- API: schema bases (``InputSchema``, ``AsOfQuery``, ``WriteSchema``, ``EntitySchema``, field
+  helpers) and ``api_docs`` (the ``reads``/``writes`` decorators that document answers)
+- links in Markup built outside templates: ``href(path)`` keeps the page's ``as_of``
+- exports: ``export_format()`` (``?format=csv|xlsx``) and ``download(table, fmt, stem)``, the one
+  CSV/XLSX answer of every list page, core and plugins (``core.importing.writers``)
+- demo data: ``DemoClock``, command times after the ledger's last record
+- charts: ``svg(...)``, the accessible ``<svg>`` wrapper of every plugin chart
 """
 from __future__ import annotations
 
 import functools
 import re
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import urlencode
 from typing import Any, Callable, Iterator
 
-from flask import abort, current_app, g, request
+from flask import (
+    Response, abort, current_app, flash, g, has_request_context, redirect, render_template, request,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from markupsafe import Markup
+from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import ValidationError as SchemaError
+
 from core.asof import parse_as_of, position_at
 from core.domain.errors import ConflictError, DomainError, ValidationError
+from core.importing import writers
 from core.pmo import PMO
-from events.context import command_context
+from events.context import command_context, current_context
 
 _STRONG_ETAG = re.compile(r'^"(\d+)"$')
 
@@ -180,3 +196,193 @@ class Form(FlaskForm):
             self._fields[name].errors = [*self._fields[name].errors, error.message]
         else:
             self.form_errors.append(error.message)
+
+
+def form_page(form: Form, action: Callable[[PMO], Any], success: Callable[[Any], str], message: str,
+              template: str = "form.html", **context: Any) -> Any:
+    """Show ``form``; on a valid POST run ``action(pmo)`` as the user and redirect (303).
+    Bad input or a refusal re-shows it with the input kept (422; a version clash: 409)."""
+    if request.method == "POST" and form.validate():
+        try:
+            with command(form.reason.data or "") as unit:
+                result = action(unit)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            flash(message, "success")
+            return redirect(success(result), 303)
+    return render_template(template, form=form, **context), form.status
+
+
+# --- links and demo data ------------------------------------------------------------------
+
+def href(path: str) -> str:
+    """A link built outside a template (a panel's Markup) that keeps the page's moment."""
+    raw = request.args.get("as_of") if has_request_context() else None
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'as_of': raw})}" if raw else path
+
+
+def export_format() -> str | None:
+    """``?format=csv|xlsx`` on a list page: the list as a file; None: the page itself. An
+    unknown format is a 400, and a bad ``as_of`` a 422 (a file silently "as of now" would
+    mislead; the page shows the error instead)."""
+    fmt = (request.args.get("format") or "").strip().lower()
+    if fmt in ("", "html"):
+        return None
+    if fmt not in writers.FORMATS:
+        abort(400, f"format must be {' or '.join(writers.FORMATS)}")
+    error = g.get("page_as_of_error")
+    if error:
+        abort(422, f"as_of: {error['message']}")
+    return fmt
+
+
+def download(table: writers.Table, fmt: str, stem: str) -> Response:
+    """``table`` as a CSV or XLSX attachment named after ``stem`` and the day it shows; never
+    cached (it holds what the user may read now)."""
+    return Response(writers.render(table, fmt), content_type=writers.MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{stem}-{today().isoformat()}.{fmt}"',
+        "Cache-Control": "no-store"})
+
+
+def svg(chart_id: str, title: str, desc: str, width: float, height: float, body: Markup, css: str,
+        role: str = "img") -> Markup:
+    """A plugin chart: an ``<svg>`` labelled by its title and a text description (``body`` is
+    Markup, every label in it escaped). ``role="group"`` when the chart holds links: an
+    ``img`` hides its content (and links) from screen readers, and axe counts links in one as
+    nested interactive content."""
+    return Markup(
+        '<svg class="chart {css}" viewBox="0 0 {w:g} {h:g}" role="{role}" '
+        'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMidYMid meet">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
+    ).format(css=css, w=width, h=height, id=chart_id, title=title, desc=desc, body=body, role=role)
+
+
+class DemoClock:
+    """Command times for a plugin's demo data: strictly after the ledger's last record (the
+    core's year, and any plugin's demo written before), ``step`` seconds apart, so the log's
+    time only grows whatever order the plugins are asked in."""
+
+    def __init__(self, pmo: PMO, step: int = 2):
+        last = pmo.ledger.read_batch(after=max(pmo.ledger.max_position() - 1, 0), limit=1)
+        moments = [current_context().occurred_at or datetime.now(timezone.utc)]
+        moments += [event.timestamp for _, event in last]
+        self.at = max(moments)
+        self.step = timedelta(seconds=step)
+
+    def next(self) -> datetime:
+        self.at += self.step
+        return self.at
+
+    def run(self, actor: str, reason: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` as ``actor``, for ``reason``, at the next moment."""
+        with command_context(actor, reason, occurred_at=self.next()):
+            return fn()
+
+
+# --- API: schema bases and documented answers -----------------------------------------------
+
+NAME_MAX, PERSON_MAX, TEXT_MAX = 200, 100, 20_000
+
+
+def line(max_len: int = NAME_MAX, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(min=1, max=max_len), **kwargs)
+
+
+def text(**kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.Length(max=TEXT_MAX), **kwargs)
+
+
+def one_of(choices: Any, **kwargs: Any) -> fields.String:
+    return fields.String(validate=validate.OneOf(choices), **kwargs)
+
+
+def sorts(names: Any) -> fields.String:
+    return one_of([*names, *(f"-{n}" for n in names)], metadata={
+        "description": "field to sort by; '-' in front sorts descending (empty values last)"})
+
+
+class Timestamp(fields.DateTime):
+    """A ledger time, always UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Moment(fields.String):
+    """A date (the end of that day, UTC) or an ISO timestamp."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime | None:
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parse_as_of(raw)
+        except ValidationError as error:
+            raise SchemaError(error.message) from None
+        except OverflowError:
+            raise SchemaError("as_of is out of range") from None
+
+
+class InputSchema(Schema):
+    class Meta:
+        unknown = RAISE  # a misspelt field is an error, not a change silently skipped
+
+
+class AsOfQuery(InputSchema):
+    """Every read takes ``as_of``: the state at that moment, in recorded (ledger) time."""
+
+    as_of = Moment(metadata={"description": "show the state at this moment: a date (2026-03-12, the end of "
+                                            "that day, UTC) or an ISO timestamp; the answer's "
+                                            "X-As-Of-Position header names the ledger position read"})
+
+
+class WriteSchema(InputSchema):
+    reason = text(load_only=True, metadata={"description": "why; kept in the ledger with the change"})
+
+
+class EntitySchema(Schema):
+    id = fields.UUID()
+    version = fields.Integer(metadata={"description": "the aggregate version, also sent as ETag"})
+    created_at = Timestamp()
+    created_by = fields.String()
+    updated_at = Timestamp()
+    updated_by = fields.String()
+
+
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+ETAG = {"ETag": {"description": 'the version, quoted ("3"); send it back as If-Match', "schema": {"type": "string"}}}
+LOCATION = {**ETAG, "Location": {"description": "URL of the new resource", "schema": {"type": "string"}}}
+AS_OF_POSITION = {"X-As-Of-Position": {"description": "sent when as_of was given: the ledger position shown",
+                                       "schema": {"type": "integer"}}}
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": 'the ETag you read ("3"); if it changed since, nothing is written (409)'}
+X_REASON = {"in": "header", "name": "X-Reason", "required": False, "schema": {"type": "string"},
+            "description": "why (kept in the ledger); a `reason` field in the body takes precedence"}
+
+
+def api_docs(api: Any, errors: dict[int, str], may_write: Callable[[Any], bool]) -> tuple[Callable, Callable]:
+    """``reads(item=False)`` and ``writes(check=may_write, item=False, if_match=False)`` for the
+    flask-smorest blueprint ``api``: who may call (``require``) and every answer documented,
+    problems with ``errors[status]`` as their description."""
+    from core.permissions import can_read
+
+    def problems(view: Callable, statuses: list[int]) -> Callable:
+        for status in statuses:
+            view = api.alt_response(status, schema=PROBLEM, content_type="application/problem+json",
+                                    description=errors[status])(view)
+        return view
+
+    def reads(item: bool = False) -> Callable:
+        def decorator(view: Callable) -> Callable:
+            view = problems(require(can_read)(view), [401, 422] + ([404] if item else []))
+            return api.doc(responses={200: {"headers": AS_OF_POSITION}})(view)
+        return decorator
+
+    def writes(check: Callable[[Any], bool] = may_write, item: bool = False, if_match: bool = False) -> Callable:
+        def decorator(view: Callable) -> Callable:
+            view = problems(require(check)(view), [400, 401, 403, 409, 422] + ([404] if item else []))
+            return api.doc(parameters=[IF_MATCH, X_REASON] if if_match else [X_REASON])(view)
+        return decorator
+
+    return reads, writes

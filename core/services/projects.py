@@ -15,6 +15,17 @@ def register_project(
     pmo: PMO, code: str, name: str, description: str = "", sponsor: str = "", manager: str = "",
     programme_id: uuid.UUID | None = None, start_date: date | None = None, end_date: date | None = None,
 ) -> Project:
+    project = new_project(pmo, code, name, description, sponsor, manager, programme_id, start_date, end_date)
+    pmo.save(project)
+    return project
+
+
+def new_project(
+    pmo: PMO, code: str, name: str, description: str = "", sponsor: str = "", manager: str = "",
+    programme_id: uuid.UUID | None = None, start_date: date | None = None, end_date: date | None = None,
+) -> Project:
+    """A project checked and built but not saved: ``register_project`` saves it alone, a
+    spreadsheet import saves many in one transaction."""
     code = _check_code(code)
     if not name.strip():
         raise ValidationError("a project needs a name", "name")
@@ -23,12 +34,10 @@ def register_project(
     _check_programme(pmo, programme_id)
     if pmo.exists(Project.create_id(code)):
         raise ConflictError(f"project code {code} is already taken")
-    project = Project(
+    return Project(
         code=code, name=name.strip(), description=description, sponsor=sponsor, manager=manager,
         programme_id=programme_id, start_date=start_date, end_date=end_date,
     )
-    pmo.save(project)
-    return project
 
 
 def update_project(pmo: PMO, project_id: uuid.UUID, expected_version: int | None = None, **changes) -> Project:

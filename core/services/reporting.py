@@ -51,13 +51,19 @@ def submit_status_report(pmo: PMO, project_id: uuid.UUID, **fields) -> StatusRep
 
 def plan_milestone(pmo: PMO, project_id: uuid.UUID, name: str, baseline_date: date,
                    description: str = "") -> Milestone:
+    milestone = new_milestone(pmo, project_id, name, baseline_date, description)
+    pmo.save(milestone)
+    return milestone
+
+
+def new_milestone(pmo: PMO, project_id: uuid.UUID, name: str, baseline_date: date,
+                  description: str = "") -> Milestone:
+    """A milestone checked and built but not saved (a spreadsheet import saves many at once)."""
     _open_project(pmo, project_id)
     if not name.strip():
         raise ValidationError("a milestone needs a name", "name")
-    milestone = Milestone(project_id=project_id, name=name.strip(), baseline_date=baseline_date,
-                          description=description)
-    pmo.save(milestone)
-    return milestone
+    return Milestone(project_id=project_id, name=name.strip(), baseline_date=baseline_date,
+                     description=description)
 
 
 def reforecast_milestone(pmo: PMO, milestone_id: uuid.UUID, forecast_date: date,

@@ -25,8 +25,9 @@ Pages (``views.py``; every page honours ``?as_of=``)
     /risks/<id>                 one risk: assessments, trend chart, mitigations, history
     /risks/<id>/assess|response|mitigate|review|close|materialise|edit   its forms
     /risks/issues/ , /risks/issues/new , /risks/issues/<id> (+ /escalate, /resolve, /edit)
-    /risks/import               upload a CSV register (pmo and admin), with a dry run
-    /risks/export?format=csv|xlsx  the register as shown (same filters and as_of)
+    /risks/import               upload a CSV or XLSX register (pmo and admin), with a dry run
+    /risks/export?format=csv|xlsx  the register as shown (same filters, order and as_of)
+    /risks/issues/export?format=csv|xlsx  the issue register as shown
     /risks/scales               the probability/impact scales and level thresholds (admin edits)
 
 JSON API (``api.py``, in the OpenAPI document; every read takes ``as_of``)
@@ -39,7 +40,8 @@ Command line (``cli.py``)
     pmo risk export [--format csv|xlsx] [--output FILE] [--project CODE] [--as-of DATE]
 
 Modules, in dependency order
-    domain -> services, projections, queries -> schemas, forms, charts, importer, panels, demo
+    domain -> services, projections, queries -> schemas, forms, charts, importer, panels, demo,
+    report_section (the top risks of a printed status report)
     -> api, views, cli -> hooks (the only one using ``hookimpl``). Shared Flask helpers of the
     built-in plugins are in ``plugins/kit.py``; no module imports ``web``.
 

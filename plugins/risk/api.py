@@ -17,7 +17,7 @@ from flask_smorest import abort as smorest_abort
 from marshmallow import RAISE, Schema, fields
 
 from core.domain.errors import ValidationError
-from core.permissions import can_administer, can_edit_portfolio, can_read
+from core.permissions import can_administer, can_edit_portfolio
 from core import queries as core_queries
 from plugins import kit
 from plugins.risk import importer, queries, services
@@ -27,7 +27,6 @@ api = Blueprint("risk_api", __name__, url_prefix="/api",
                 description="Risk and issue registers: risks, assessments, heat maps, issues.")
 api.after_request(kit.as_of_header)
 
-PROBLEM = {"$ref": "#/components/schemas/Problem"}
 ERRORS = {
     400: "Malformed request: invalid JSON or a malformed If-Match",
     401: "Not signed in: send 'Authorization: Bearer <token>'",
@@ -36,35 +35,8 @@ ERRORS = {
     409: "Conflict: it changed since your If-Match version (see current_version), or the reference is taken",
     422: "Invalid input: `errors` names each bad field",
 }
-ETAG = {"ETag": {"description": 'the version, quoted ("3"); send it back as If-Match', "schema": {"type": "string"}}}
-LOCATION = {**ETAG, "Location": {"description": "URL of the new resource", "schema": {"type": "string"}}}
-AS_OF_POSITION = {"X-As-Of-Position": {"description": "sent when as_of was given: the ledger position shown",
-                                       "schema": {"type": "integer"}}}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": 'the ETag you read ("3"); if it changed since, nothing is written (409)'}
-X_REASON = {"in": "header", "name": "X-Reason", "required": False, "schema": {"type": "string"},
-            "description": "why (kept in the ledger); a `reason` field in the body takes precedence"}
-
-
-def _problems(view: Callable, statuses: list[int]) -> Callable:
-    for status in statuses:
-        view = api.alt_response(status, schema=PROBLEM, content_type="application/problem+json",
-                                description=ERRORS[status])(view)
-    return view
-
-
-def reads(item: bool = False) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        view = _problems(kit.require(can_read)(view), [401, 422] + ([404] if item else []))
-        return api.doc(responses={200: {"headers": AS_OF_POSITION}})(view)
-    return decorator
-
-
-def writes(check: Callable[[Any], bool] = queries.may_write, item: bool = False, if_match: bool = False) -> Callable:
-    def decorator(view: Callable) -> Callable:
-        view = _problems(kit.require(check)(view), [400, 401, 403, 409, 422] + ([404] if item else []))
-        return api.doc(parameters=[IF_MATCH, X_REASON] if if_match else [X_REASON])(view)
-    return decorator
+ETAG, LOCATION = kit.ETAG, kit.LOCATION
+reads, writes = kit.api_docs(api, ERRORS, queries.may_write)
 
 
 def _risk(risk_id: uuid.UUID, at: int | None = None) -> dict:
@@ -218,8 +190,9 @@ class Import(MethodView):
     @api.arguments(ImportFile, location="files")
     @api.response(200, ImportReportSchema)
     def post(self, args, files):
-        """Import a CSV register (pmo, admin); one bad row and nothing is imported (422 with every bad line)."""
-        text = _read_upload(files["file"])
+        """Import a CSV or XLSX register (pmo, admin); one bad row and nothing is imported (422 with every bad line)."""
+        upload = files["file"]
+        data = upload.read(importer.MAX_BYTES + 1)
         target = importer.Target()
         if args.get("project"):
             project = core_queries.get_project(kit.pmo(), args["project"])
@@ -227,7 +200,8 @@ class Import(MethodView):
                 raise ValidationError("no such project", "project")
             target = importer.Target("project", project["id"])
         with kit.command(request.headers.get("X-Reason", "") or "Risk register imported") as pmo:
-            report = importer.import_register(pmo, text, target, dry_run=args["dry_run"])
+            report = importer.import_register(pmo, data, target, dry_run=args["dry_run"],
+                                              filename=upload.filename or "register.csv")
         answer = {"rows": report.rows, "imported": report.imported, "dry_run": report.dry_run, "ok": report.ok,
                   "summary": report.summary(), "errors": [vars(e) for e in report.errors],
                   "risk_ids": report.risk_ids if report.imported else []}
@@ -237,19 +211,6 @@ class Import(MethodView):
                 errors.setdefault(f"line {e.line}", []).append(f"{e.column}: {e.message}")
             smorest_abort(422, message=answer["summary"], errors=errors)
         return answer
-
-
-def _read_upload(upload) -> str:
-    data = upload.read(importer.MAX_BYTES + 1)
-    if len(data) > importer.MAX_BYTES:
-        raise ValidationError(f"the file is larger than {importer.MAX_BYTES // 1024} KB", "file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError("the file is not UTF-8 text; save it as CSV UTF-8", "file") from None
-    if "\x00" in text:
-        raise ValidationError("the file is not a CSV text file", "file")
-    return text
 
 
 @api.route("/risks/<uuid:risk_id>")

@@ -10,19 +10,12 @@ from datetime import date
 
 from markupsafe import Markup
 
+from plugins.kit import svg as _svg  # the shared chart wrapper (moved there from here)
 from plugins.risk.domain import Scale
 
 # Fill and text colour per level: the core palette's backgrounds, critical in full red.
 FILL = {"low": ("#e3f3e8", "#14592a"), "medium": ("#fff0d4", "#6b4000"),
         "high": ("#f8c9a0", "#6b2a00"), "critical": ("#b3261e", "#ffffff")}
-
-
-def _svg(chart_id: str, title: str, desc: str, width: float, height: float, body: Markup, css: str) -> Markup:
-    return Markup(
-        '<svg class="chart {css}" viewBox="0 0 {w:g} {h:g}" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" preserveAspectRatio="xMidYMid meet">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>'
-    ).format(css=css, w=width, h=height, id=chart_id, title=title, desc=desc, body=body)
 
 
 def heatmap(chart_id: str, title: str, scale: Scale, cells: dict[tuple[int, int], int],
@@ -69,7 +62,8 @@ def heatmap(chart_id: str, title: str, scale: Scale, cells: dict[tuple[int, int]
     parts.append(Markup('<text class="label" x="{x:g}" y="{y:g}" text-anchor="middle">Impact →</text>')
                  .format(x=left + n_i * cell / 2, y=height - 4))
     desc = "; ".join(f"probability {p} x impact {i}: {n}" for (p, i), n in sorted(cells.items()) if n) or "no risks"
-    return _svg(chart_id, title, desc, width, height, Markup("").join(parts), "risk-heatmap")
+    return _svg(chart_id, title, desc, width, height, Markup("").join(parts), "risk-heatmap",
+                role="img" if href is None else "group")
 
 
 def score_trend(chart_id: str, title: str, scale: Scale, points: Sequence[tuple[date, str, int]]) -> Markup:

@@ -1,4 +1,4 @@
-"""``pmo risk ...``: import a CSV register, export the register.
+"""``pmo risk ...``: import a CSV or XLSX register, export the register.
 
     pmo --as saga risk import register.csv --project DIG-01 [--dry-run]
     pmo risk export --format xlsx --output risks.xlsx [--project DIG-01] [--as-of 2026-03-31]
@@ -15,6 +15,7 @@ import click
 
 from core import queries as core_queries
 from core.asof import resolve_as_of
+from core.importing import writers
 from plugins.risk import importer
 
 
@@ -47,13 +48,10 @@ def _target(pmo, project: str | None, programme: str | None) -> importer.Target:
 @click.option("--reason", default=None, help="Why (kept in the ledger; default 'Risk register imported').")
 @click.pass_obj
 def import_(obj, file: Path, project: str | None, programme: str | None, dry_run: bool, reason: str | None) -> None:
-    """Import a CSV risk register: all rows, or (one bad row) none."""
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    """Import a CSV or XLSX risk register: all rows, or (one bad row) none."""
     with obj.command(reason, default="Risk register imported") as pmo:
-        report = importer.import_register(pmo, text, _target(pmo, project, programme), dry_run=dry_run)
+        report = importer.import_register(pmo, file.read_bytes(), _target(pmo, project, programme), dry_run=dry_run,
+                                          filename=file.name)
     for error in report.errors:
         click.echo(f"{file.name}: {error}", err=True)
     if not report.ok:
@@ -81,13 +79,11 @@ def export(obj, fmt: str, output: Path | None, project: str | None, status: str,
             raise click.ClickException(f"no project {project!r}")
         filters["project_id"] = row["id"]
     rows = importer.export_rows(pmo, at, moment.date() if moment else None, **filters)
-    if fmt == "xlsx":
-        if output is None:
-            raise click.UsageError("XLSX needs --output FILE")
-        output.write_bytes(importer.to_xlsx(rows))
-    elif output is None:
-        sys.stdout.write(importer.to_csv(rows))
+    body = writers.render(importer.export_table(rows), fmt)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("XLSX needs --output FILE")
+    if output is None:
+        sys.stdout.write(body.decode("utf-8"))
         return
-    else:
-        output.write_text(importer.to_csv(rows), encoding="utf-8")
+    output.write_bytes(body)
     click.echo(f"Exported {len(rows)} risk(s) to {output}.", err=True)

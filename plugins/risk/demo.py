@@ -10,13 +10,12 @@ Deterministic: the same ``today`` gives the same story.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from core import queries as core_queries
 from core.pmo import PMO
 from core.services import logs
-from events.context import command_context, current_context
+from plugins import kit
 from plugins.risk import services
 
 # title, category, cause, effect, inherent (p, i), strategy, response, residual (p, i), mitigation
@@ -130,17 +129,6 @@ NOTES = ["Discussed in the project meeting.", "After the supplier's update.", "S
          "Mitigation is taking effect.", "Situation unchanged.", "New information from the test team."]
 
 
-@dataclass
-class _Clock:
-    """Command times: strictly after the core's last event, two seconds apart."""
-
-    at: datetime
-
-    def next(self) -> datetime:
-        self.at += timedelta(seconds=2)
-        return self.at
-
-
 def _days_ago(today: date, days: int) -> date:
     return today - timedelta(days=max(days, 1))
 
@@ -148,12 +136,7 @@ def _days_ago(today: date, days: int) -> date:
 def load(pmo: PMO, today: date, seed: int = 7) -> None:
     """Write the demo risks and issues (called by the ``demo_data`` hook)."""
     rng = random.Random(seed)
-    start = current_context().occurred_at or datetime.now(timezone.utc)
-    clock = _Clock(start)
-
-    def run(actor: str, reason: str, fn):
-        with command_context(actor, reason, occurred_at=clock.next()):
-            return fn()
+    run = kit.DemoClock(pmo).run  # after the ledger's last record, whichever plugin wrote it
 
     projects = [p for p in core_queries.list_projects(pmo) if p["stage"] in ("active", "approved", "closed")]
     programmes = {p["code"]: p for p in core_queries.list_programmes(pmo)}

@@ -141,9 +141,10 @@ class ResolveForm(kit.Form):
 
 
 class ImportForm(kit.Form):
-    file = FileField("CSV file", description="Columns ID, title, description, owner, probability, impact, "
-                                             "response, status (optional: project, category, kind, cause, "
-                                             "effect, proximity, review_date). UTF-8, at most 1 MB.")
+    file = FileField("CSV or XLSX file", description="Columns ID, title, description, owner, probability, "
+                                                     "impact, response, status (optional: project, category, kind, "
+                                                     "cause, effect, proximity, review_date). CSV UTF-8 or an .xlsx "
+                                                     "workbook (its first sheet), at most 1 MB.")
     where = SelectField("Rows without a project column go to")
     dry_run = SelectField("Mode", choices=choices(["yes", "no"], {"yes": "Dry run: check only", "no": "Import"}),
                           default="yes")

@@ -11,7 +11,7 @@ from flask import has_request_context
 from core.hookspecs import hookimpl
 from core.permissions import can_read
 from plugins import kit
-from plugins.risk import api, demo, panels, projections, queries, services, views
+from plugins.risk import api, demo, panels, projections, queries, report_section, services, views
 from plugins.risk import cli as risk_cli
 from plugins.risk.domain import Issue, Risk, RiskSettings
 
@@ -67,6 +67,11 @@ def project_panels(pmo, project, as_of):
     user = kit.user() if has_request_context() else None
     editable = as_of is None and user is not None and queries.may_edit(pmo, user, project_id=project["id"])
     return [panels.project_panel(pmo, project, as_of, _today(), editable)]
+
+
+@hookimpl
+def report_sections(pmo, project, report, as_of):
+    return [report_section.top_risks(pmo, project, as_of, _today())]
 
 
 @hookimpl

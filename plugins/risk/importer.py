@@ -1,4 +1,7 @@
-"""CSV import of an existing risk register, and CSV/XLSX export of the register.
+"""Import of an existing risk register (CSV or XLSX), and CSV/XLSX export of the register.
+
+The file is read by the core's shared reader (``core.importing.readers``: limits, encodings,
+line numbers) and the export written by its shared writer (``core.importing.writers``).
 
 Import columns (header names, any case and order): ``ID, title, description, owner,
 probability, impact, response, status``; optional ``project`` (a project code; else the
@@ -13,8 +16,6 @@ A good file is imported in one transaction, every event by the importing user.
 """
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,26 +23,19 @@ from typing import Any
 
 from core import queries as core_queries
 from core.domain.errors import DomainError, ValidationError
+from core.importing import readers
+from core.importing.report import RowError
+from core.importing.writers import Table
+from core.importing.writers import safe as _cell
 from core.pmo import PMO
 from plugins.risk import queries, services
 from plugins.risk.domain import ALL_STRATEGIES, Risk
 
 REQUIRED = ("ID", "title", "description", "owner", "probability", "impact", "response", "status")
 OPTIONAL = ("project", "category", "kind", "cause", "effect", "proximity", "review_date")
-MAX_ROWS = 5000
-MAX_BYTES = 1024 * 1024  # an upload's limit: a register of thousands of risks fits
+MAX_BYTES = readers.MAX_BYTES  # an upload's limit: a register of thousands of risks fits
 # Domain field names -> the file's column names, to point at the right cell.
 COLUMN_OF = {"ref": "ID", "project_id": "project", "strategy": "response", "closure": "status"}
-
-
-@dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, {self.column}: {self.message}"
 
 
 @dataclass
@@ -77,35 +71,21 @@ class Target:
     programme_id: uuid.UUID | None = None
 
 
-def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """``[(line, {column: value})]`` with canonical column names, and header problems."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [RowError(1, "header", "the file is empty")]
-    except csv.Error as error:
-        return [], [RowError(1, "header", f"not a readable CSV file ({error})")]
+def read_rows(source: str | bytes, filename: str = "register.csv") -> tuple[list[tuple[int, dict[str, str]]],
+                                                                         list[RowError]]:
+    """``[(line, {column: value})]`` with canonical column names, and header problems.
+    Raises ``readers.FileRefused`` for a file that is not a readable CSV or XLSX."""
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    sheet = readers.read_table(data, filename)
+    errors = list(sheet.errors)
+    if not sheet.header:
+        return [], errors
     canonical = {name.lower(): name for name in (*REQUIRED, *OPTIONAL)}
-    columns = [canonical.get(h.strip().lower().replace(" ", "_"), h.strip()) for h in header]
-    errors = [RowError(1, name, "required column is missing") for name in REQUIRED if name not in columns]
+    columns = [canonical.get(h.lower().replace(" ", "_"), h) for h in sheet.header]
+    errors += [RowError(1, name, "required column is missing") for name in REQUIRED if name not in columns]
     errors += [RowError(1, h, f"unknown column (known: {', '.join((*REQUIRED, *OPTIONAL))})")
                for h in columns if h not in (*REQUIRED, *OPTIONAL)]
-    rows, line = [], 1
-    try:
-        for record in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(columns):
-                errors.append(RowError(start, "row", f"{len(record)} cells, the header has {len(columns)}"))
-                continue
-            rows.append((start, {c: v.strip() for c, v in zip(columns, record)}))
-            if len(rows) > MAX_ROWS:
-                errors.append(RowError(start, "row", f"more than {MAX_ROWS} rows; split the file"))
-                break
-    except csv.Error as error:
-        errors.append(RowError(line + 1, "row", f"not readable as CSV ({error})"))
+    rows = [(line, {c: readers.cell_text(v) for c, v in zip(columns, cells)}) for line, cells in sheet.rows]
     return rows, errors
 
 
@@ -141,13 +121,15 @@ def parse_response(value: str) -> tuple[str, str] | None:
     return None
 
 
-def import_register(pmo: PMO, text: str, target: Target | None = None, dry_run: bool = False) -> ImportReport:
+def import_register(pmo: PMO, source: str | bytes, target: Target | None = None, dry_run: bool = False,
+                    filename: str = "register.csv") -> ImportReport:
     """Check every row; unless ``dry_run`` or a row is bad, write them all in one save.
 
-    Runs inside the caller's command context: the events are by its actor.
+    ``source`` is the file's text or bytes; ``filename`` says whether it is CSV or XLSX. Runs
+    inside the caller's command context: the events are by its actor.
     """
     target = target or Target()
-    rows, errors = read_rows(text)
+    rows, errors = read_rows(source, filename)
     report = ImportReport(rows=len(rows), errors=errors, dry_run=dry_run)
     if any(e.line == 1 for e in errors):
         return report  # with the wrong columns, every row would only repeat the problem
@@ -228,14 +210,6 @@ EXPORT_COLUMNS = (*REQUIRED, "project", "category", "kind", "cause", "effect", "
                   "inherent_score", "residual_score", "score", "level", "strategy", "review_due")
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "@", "\t", "\r") or (
-            isinstance(value, str) and value[:1] == "-" and not value[1:2].isdigit()):
-        return "'" + value
-    return value
-
-
 def export_rows(pmo: PMO, at: int | None = None, today: date | None = None, **filters: Any) -> list[list[Any]]:
     """The register as rows under ``EXPORT_COLUMNS``; probability and impact are the current
     exposure's (residual once assessed), so a file exported here imports again."""
@@ -252,25 +226,18 @@ def export_rows(pmo: PMO, at: int | None = None, today: date | None = None, **fi
     return rows
 
 
-def to_csv(rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows([["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row]
-                      for row in rows])
-    return out.getvalue()
+def export_table(rows: list[list[Any]]) -> Table:
+    """The rows of ``export_rows`` under their headings, for ``core.importing.writers``."""
+    return Table("Risk register", list(EXPORT_COLUMNS), rows)
 
 
-def to_xlsx(rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook  # only the export needs it
+ISSUE_COLUMNS = ("ref", "title", "where", "project", "programme", "priority", "owner", "escalation", "raised_on",
+                 "status", "description", "resolution", "resolved_on", "from_risk")
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Risk register"
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def issue_table(rows: list[dict[str, Any]]) -> Table:
+    """The issue register's rows (``queries.list_issues``) as an export table."""
+    return Table("Issue register", list(ISSUE_COLUMNS), [[
+        r["ref"], r["title"], r["where"], r["project_code"], r["programme_code"], r["priority"], r["owner"],
+        r["escalation"], r["raised_on"], r["status"], r["description"], r["resolution"], r["resolved_on"],
+        "yes" if r["risk_id"] else "no"] for r in rows])

@@ -6,23 +6,16 @@ Links keep the page's ``as_of``.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
-from flask import has_request_context, request
 from markupsafe import Markup
 
 from core import queries as core_queries
 from core.pmo import PMO
+from plugins.kit import href as _href  # a link that keeps the page's moment
 from plugins.risk import queries
 from plugins.risk.domain import LEVELS
 
 LEVEL_RAG = {"low": "green", "medium": "amber", "high": "red", "critical": "red"}
-
-
-def _href(path: str) -> str:
-    """A link that keeps the page's moment."""
-    raw = request.args.get("as_of") if has_request_context() else None
-    return f"{path}{'&' if '?' in path else '?'}{urlencode({'as_of': raw})}" if raw else path
 
 
 def badge(level: str | None) -> Markup:

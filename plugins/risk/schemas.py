@@ -4,86 +4,19 @@ Every read takes ``as_of``; every write takes an optional ``reason`` (kept in th
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
-
-from core.asof import parse_as_of
 from core.domain.action import PRIORITIES as ACTION_PRIORITIES
 from core.domain.action import STATUSES as ACTION_STATUSES
-from core.domain.errors import ValidationError as DomainValidationError
+from plugins.kit import (  # noqa: F401  (AsOfQuery, InputSchema, Moment: part of this module's API)
+    NAME_MAX, PERSON_MAX, TEXT_MAX, AsOfQuery, EntitySchema, InputSchema, Moment, Timestamp, WriteSchema, line,
+    one_of, sorts, text,
+)
 from plugins.risk.domain import (
     ALL_STRATEGIES, BASES, CATEGORIES, ESCALATION, ISSUE_STATUSES, KINDS, LEVELS, PRIORITIES, SCOPES,
     STATUSES,
 )
 from plugins.risk.queries import ISSUE_SORTS, RISK_SORTS
-
-NAME_MAX, PERSON_MAX, TEXT_MAX = 200, 100, 20_000
-
-
-def line(max_len: int = NAME_MAX, **kwargs) -> fields.String:
-    return fields.String(validate=validate.Length(min=1, max=max_len), **kwargs)
-
-
-def text(**kwargs) -> fields.String:
-    return fields.String(validate=validate.Length(max=TEXT_MAX), **kwargs)
-
-
-def one_of(choices, **kwargs) -> fields.String:
-    return fields.String(validate=validate.OneOf(choices), **kwargs)
-
-
-def sorts(names) -> fields.String:
-    return one_of([*names, *(f"-{n}" for n in names)], metadata={
-        "description": "field to sort by; '-' in front sorts descending (empty values last)"})
-
-
-class Timestamp(fields.DateTime):
-    """A ledger time, always UTC."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
-
-
-class Moment(fields.String):
-    """A date (the end of that day, UTC) or an ISO timestamp."""
-
-    def _deserialize(self, value, attr, data, **kwargs) -> datetime | None:
-        raw = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return parse_as_of(raw)
-        except DomainValidationError as error:
-            raise ValidationError(error.message) from None
-        except OverflowError:
-            raise ValidationError("as_of is out of range") from None
-
-
-class InputSchema(Schema):
-    class Meta:
-        unknown = RAISE  # a misspelt field is an error, not a change silently skipped
-
-
-class AsOfQuery(InputSchema):
-    """Every read takes ``as_of``: the state at that moment, in recorded (ledger) time."""
-
-    as_of = Moment(metadata={"description": "show the state at this moment: a date (2026-03-12, the end of "
-                                            "that day, UTC) or an ISO timestamp; the answer's "
-                                            "X-As-Of-Position header names the ledger position read"})
-
-
-class WriteSchema(InputSchema):
-    reason = text(load_only=True, metadata={"description": "why; kept in the ledger with the change"})
-
-
-class EntitySchema(Schema):
-    id = fields.UUID()
-    version = fields.Integer(metadata={"description": "the aggregate version, also sent as ETag"})
-    created_at = Timestamp()
-    created_by = fields.String()
-    updated_at = Timestamp()
-    updated_by = fields.String()
 
 
 # --- risks ----------------------------------------------------------------------------------

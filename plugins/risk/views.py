@@ -11,13 +11,13 @@ import uuid
 from datetime import timedelta
 from typing import Any, Callable
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from core import history as core_history
 from core import queries as core_queries
-from core.domain.errors import DomainError
+from core.importing import FileRefused
 from core.permissions import can_administer, can_edit_portfolio, can_read
 from plugins import kit
 from plugins.risk import charts, forms, importer, queries, services
@@ -172,14 +172,8 @@ def export():
         abort(404, "There is no such project or programme.")
     if not args["status"]:
         filters["status"] = "all"
-    rows = importer.export_rows(kit.pmo(), kit.at(), kit.today(), **filters)
-    stamp = (kit.moment().date() if kit.moment() else kit.today()).isoformat()
-    if request.args.get("format") == "xlsx":
-        return Response(importer.to_xlsx(rows), headers={
-            "Content-Disposition": f'attachment; filename="risk-register-{stamp}.xlsx"'},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return Response(importer.to_csv(rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="risk-register-{stamp}.csv"'})
+    rows = importer.export_rows(kit.pmo(), kit.at(), kit.today(), sort=args["sort"] or "-score", **filters)
+    return kit.download(importer.export_table(rows), kit.export_format() or "csv", "risk-register")
 
 
 # --- one risk -------------------------------------------------------------------------------
@@ -229,19 +223,9 @@ def _people() -> list[str]:
 
 def form_page(form: kit.Form, action: Callable, success: Callable[[Any], str], message: str, title: str,
               cancel: str, lead: str = "", submit: str = "Save") -> Any:
-    """Show ``form``; on a valid POST run ``action(pmo)`` as the user and redirect (303).
-    Bad input or a refusal re-shows it with the input kept (422; a version clash: 409)."""
-    if request.method == "POST" and form.validate():
-        try:
-            with kit.command(form.reason.data or "") as unit:
-                result = action(unit)
-        except DomainError as error:
-            form.refuse(error)
-        else:
-            flash(message, "success")
-            return redirect(success(result), 303)
-    return render_template("risk/form.html", form=form, title=title, lead=lead, cancel=cancel, submit=submit,
-                           people=_people()), form.status
+    """``kit.form_page`` on the risk pages' form template, with the people to choose from."""
+    return kit.form_page(form, action, success, message, "risk/form.html", title=title, lead=lead, cancel=cancel,
+                         submit=submit, people=_people())
 
 
 def _where_choices(form: forms.WhereForm) -> None:
@@ -412,7 +396,21 @@ def issues():
         projects=core_queries.list_projects(unit, at=at), programmes=core_queries.list_programmes(unit, at=at),
         statuses=ISSUE_STATUSES, priorities=PRIORITIES, escalations=ESCALATION,
         may_create=_editing() and queries.may_write(kit.user()),
+        export_args={k: v for k, v in args.items() if v},
     )
+
+
+@bp.route("/issues/export")
+@kit.require(can_read)
+def export_issues():
+    """The issue register as CSV or XLSX (``?format=``), for the same filters, order and moment
+    as the page."""
+    args = _args(ISSUE_FILTERS)
+    filters = issue_filters(args, kit.at())
+    if filters is None:
+        abort(404, "There is no such project or programme.")
+    rows = queries.list_issues(kit.pmo(), kit.at(), sort=args["sort"] or "-priority", **filters)
+    return kit.download(importer.issue_table(rows), kit.export_format() or "csv", "issue-register")
 
 
 @bp.route("/issues/<uuid:issue_id>")
@@ -467,36 +465,19 @@ def change_issue(issue_id: uuid.UUID, change: str):
 
 # --- import and the scales ------------------------------------------------------------------
 
-ALLOWED_TYPES = ("text/csv", "text/plain", "application/vnd.ms-excel", "application/csv")
-
-
-def _upload_text(form: forms.ImportForm) -> str | None:
+def _upload(form: forms.ImportForm) -> tuple[bytes, str] | None:
+    """The uploaded file's bytes and name; its type and size are checked by the reader."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        form.file.errors = ["Choose a CSV file."]
+        form.file.errors = ["Choose a CSV or XLSX file."]
         return None
-    if not upload.filename.lower().endswith(".csv") or (upload.mimetype or "text/csv") not in ALLOWED_TYPES:
-        form.file.errors = ["Only .csv files (text/csv) can be imported."]
-        return None
-    data = upload.read(importer.MAX_BYTES + 1)
-    if len(data) > importer.MAX_BYTES:
-        form.file.errors = [f"The file is larger than {importer.MAX_BYTES // 1024} KB."]
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        form.file.errors = ["The file is not UTF-8 text; save it as 'CSV UTF-8'."]
-        return None
-    if "\x00" in text:
-        form.file.errors = ["The file is not a CSV text file."]
-        return None
-    return text
+    return upload.read(importer.MAX_BYTES + 1), upload.filename
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @kit.require(can_edit_portfolio)
 def import_register():
-    """Upload a CSV register (pmo, admin): a dry run reports every bad row; one bad row and
+    """Upload a CSV or XLSX register (pmo, admin): a dry run reports every bad row; one bad row and
     nothing is imported; a good file is imported in one go, by you."""
     form = forms.ImportForm()
     unit = kit.pmo()
@@ -505,14 +486,17 @@ def import_register():
     report = None
     status = 200
     if request.method == "POST" and form.validate():
-        text = _upload_text(form)
-        if text is not None:
+        upload = _upload(form)
+        if upload is not None:
             target = (importer.Target() if form.where.data == "portfolio"
                       else importer.Target("project", uuid.UUID(form.where.data)))
             dry = form.dry_run.data != "no"
-            with kit.command(form.reason.data or "Risk register imported") as pmo:
-                report = importer.import_register(pmo, text, target, dry_run=dry)
-            if report.ok and not dry:
+            try:
+                with kit.command(form.reason.data or "Risk register imported") as pmo:
+                    report = importer.import_register(pmo, upload[0], target, dry_run=dry, filename=upload[1])
+            except FileRefused as error:
+                form.file.errors = [error.message]
+            if report is not None and report.ok and not dry:
                 flash(report.summary(), "success")
                 return redirect(url_for(".index", status="all"), 303)
         status = 200 if report is not None and report.ok else 422

@@ -7,6 +7,7 @@ from core import queries
 from core.domain.action import STATUSES
 from core.permissions import can_read
 from core.services import logs
+from web import exports
 from web.auth import require
 from web.views.asof import at, today
 from web.views.common import (
@@ -33,6 +34,8 @@ def index():
         at=when, today=today())
     if args["project"] and project is None:
         rows = []
+    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+        return exports.download(exports.actions(rows, projects_by_id(), today()), fmt, "actions")
     return render_template(
         "actions/list.html", rows=rows, args=args, statuses=STATUSES, projects=projects_by_id(),
         owners=sorted({a["owner"] for a in queries.list_actions(unit, at=when)}), filtered=any(args.values()),

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request, url_for
 from core import queries
 from core.permissions import can_read
 from core.services import logs
+from web import exports
 from web.auth import require
 from web.views.asof import at
 from web.views.common import (
@@ -28,8 +29,10 @@ def index():
     project = queries.get_project(pmo(), code, at=at()) if code else None
     rows = [] if code and project is None else queries.list_decisions(pmo(), project["id"] if project else None,
                                                                       at=at())
-    return render_template("decisions/list.html", rows=rows, projects=by_id, project=project,
-                           titles={r["id"]: r["title"] for r in rows})
+    titles = {r["id"]: r["title"] for r in rows}
+    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+        return exports.download(exports.decisions(rows, by_id, titles), fmt, "decisions")
+    return render_template("decisions/list.html", rows=rows, projects=by_id, project=project, titles=titles)
 
 
 @bp.route("/<uuid:decision_id>")

@@ -13,6 +13,7 @@ from core.asof import parse_as_of
 from core.domain.errors import ValidationError
 from core.history import log_page
 from core.permissions import can_administer, can_audit
+from web import exports
 from web.auth import require, user
 from web.views import asof
 from web.views.asof import at, link, since
@@ -102,6 +103,8 @@ def _targets(rows: list[Row]) -> dict[Any, tuple[str, str]]:
 def index():
     args = {k: (request.args.get(k) or "").strip() for k in FILTERS}
     values, errors = _parse(args)
+    if fmt := exports.export_format():
+        return _export(fmt, values, errors)
     page = {"items": [], "next_before": None} if errors else log_page(pmo(), at=at(), limit=PAGE_SIZE, **values)
     kept = {k: v for k, v in args.items() if v}
     return render_template(
@@ -111,6 +114,17 @@ def index():
         newest=link(".index", **kept), plugins=sorted(["core", *pmo().plugins]),
         actors=sorted(u["username"] for u in queries.list_users(pmo(), at=at())),
     ), 422 if errors else 200
+
+
+def _export(fmt: str, values: dict[str, Any], errors: dict[str, str]):
+    """The filtered records from this page on (not only its 50), up to ``LEDGER_EXPORT_MAX``;
+    the audit export has the whole ledger with its chain hashes."""
+    if errors:
+        abort(422, " ".join(f"{name}: {message}" for name, message in errors.items()))
+    filters = {k: v for k, v in values.items() if k != "before"}
+    rows = exports.every_page(lambda before, size: log_page(pmo(), at=at(), limit=size, before=before, **filters),
+                              values["before"], exports.LEDGER_EXPORT_MAX)
+    return exports.download(exports.ledger(rows, _targets(rows)), fmt, "ledger")
 
 
 @bp.route("/entities/<uuid:entity_id>")

@@ -9,6 +9,7 @@ from core import queries
 from core.domain.portfolio import Programme
 from core.permissions import can_edit_portfolio, can_read
 from core.services import portfolio as services
+from web import exports
 from web.auth import require
 from web.views.asof import at
 from web.views.common import bind, form_page, found, history, lookup, people, pmo
@@ -30,9 +31,11 @@ def index():
     for p in projects:
         if p["stage"] == "active":
             rag[p["programme_id"]][p["overall"] or "none"] += 1
+    rows, counts = queries.list_programmes(unit, at=when), Counter(p["programme_id"] for p in projects)
+    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+        return exports.download(exports.programmes(rows, counts, rag), fmt, "programmes")
     return render_template(
-        "programmes/list.html", rows=queries.list_programmes(unit, at=when), portfolio=queries.portfolio(unit, at=when),
-        counts=Counter(p["programme_id"] for p in projects), rag=rag,
+        "programmes/list.html", rows=rows, portfolio=queries.portfolio(unit, at=when), counts=counts, rag=rag,
     )
 
 

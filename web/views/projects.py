@@ -10,7 +10,7 @@ from core.domain.rag import RAG
 from core.permissions import can_edit_project, can_read
 from core.plugins import flatten
 from core.services import projects as services
-from web import charts
+from web import charts, exports
 from web.auth import require, user
 from web.views.asof import at, today
 from web.views.common import allow, bind, form_page, found, history, lookup, people, pmo, programme_choices
@@ -37,6 +37,8 @@ def index():
         rows = [r for r in rows if r["overall"] is None]
     everything = queries.list_projects(unit, at=when)
     programmes = queries.list_programmes(unit, at=when)
+    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+        return exports.download(exports.projects(rows, {p["id"]: p for p in programmes}), fmt, "projects")
     return render_template(
         "projects/list.html", rows=rows, args=args, stages=STAGES, programmes=programmes,
         programme_by_id={p["id"]: p for p in programmes},

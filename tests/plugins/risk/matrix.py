@@ -42,6 +42,7 @@ TABLE: dict[str, dict[str, Any]] = {
     "/risks/<uuid:risk_id>/materialise": {"GET": X(EDIT, params=spare("risk_id", "risk_end_ui")),
                                           "POST": X(EDIT, params=spare("risk_id", "risk_end_ui"))},
     "/risks/issues/": {"GET": READ},
+    "/risks/issues/export": {"GET": READ},
     "/risks/issues/new": {"GET": WRITE, "POST": X(EDIT, body=risk_form_place, sides=ITEM_SIDES)},
     "/risks/issues/<uuid:issue_id>": {"GET": READ},
     "/risks/issues/<uuid:issue_id>/<any(edit, escalate, resolve):change>": {"GET": EDIT, "POST": EDIT},
