@@ -4,6 +4,9 @@
 the ``pmo.plugins`` entry-point group. Each is a vertical slice: domain, services, schemas,
 api, views, templates and ``hooks.py``, the only module that uses ``hookimpl``.
 """
+from plugins.benefits import hooks as benefits_hooks
+from plugins.portfolio import hooks as portfolio_hooks
+from plugins.resources import hooks as resources_hooks
 from plugins.risk import hooks as risk_hooks
 
-BUILTINS: tuple = (risk_hooks,)
+BUILTINS: tuple = (risk_hooks, resources_hooks, benefits_hooks, portfolio_hooks)

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 from core.domain.action import PRIORITIES as ACTION_PRIORITIES
 from core.domain.action import STATUSES as ACTION_STATUSES
 from plugins.kit import (  # noqa: F401  (AsOfQuery, InputSchema, Moment: part of this module's API)
-    NAME_MAX, PERSON_MAX, TEXT_MAX, AsOfQuery, EntitySchema, InputSchema, Moment, Timestamp, WriteSchema, line,
+    PERSON_MAX, TEXT_MAX, AsOfQuery, EntitySchema, InputSchema, Moment, Timestamp, WriteSchema, line,
     one_of, sorts, text,
 )
 from plugins.risk.domain import (
