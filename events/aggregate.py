@@ -98,6 +98,10 @@ def check_field_types(event_class: type, values: dict[str, Any]) -> None:
             # a datetime is a date, and a bool an int, but neither should pass for the other
             (date in kinds and datetime not in kinds and isinstance(value, datetime))
             or (int in kinds and bool not in kinds and isinstance(value, bool)))
+        if isinstance(value, str) and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+            # PostgreSQL text cannot hold NUL, and no encoding holds a lone surrogate: kept in one
+            # ledger, such a value would stop every PostgreSQL copy of it from projecting.
+            raise EventFieldTypeError(f"{event_class.__qualname__}.{name} contains NUL or an unpaired surrogate")
         if not ok:
             raise EventFieldTypeError(
                 f"{event_class.__qualname__}.{name} must be {' or '.join(k.__name__ for k in kinds)}, "
