@@ -21,7 +21,10 @@ def plugin_info():
 
     Return a dict: ``name`` (stable id, used in URLs and settings events), ``title``,
     ``description``, ``maturity_level`` (1-5), ``domain`` (project, programme or portfolio)
-    and ``depends`` (names of plugins it needs). Called when the plugin manager is built.
+    and ``depends`` (names of plugins it needs); optionally ``version`` (default: its
+    package's) and ``addresses`` (``{question: [answer, ...]}``: self-assessment answers the
+    plugin remedies, see ``core.maturity``). Called when the plugin manager is built; an
+    unknown key or a bad value stops the start-up with a message naming the plugin.
     """
 
 
@@ -88,6 +91,18 @@ def status_report_hints(pmo, project, as_of):
     report for ``project`` (its read-model row) should consider, shown on the report form.
 
     Called when the form is shown; the PMO decides, the hint only informs.
+    """
+
+
+@hookspec
+def report_sections(pmo, project, report, as_of):
+    """Return ``[{"title": str, "html": markupsafe.Markup}, ...]``: sections the printed status
+    report (its print page and its PDF, for steering packs) shows after the core's own.
+
+    ``report`` is the status report's read-model row, ``project`` its project's, ``as_of`` a
+    log position or None (now). The HTML goes to paper: escaped text, tables and labels; no
+    links, scripts or styles, and nothing that depends on who asks (the PDF is cached).
+    Called each time a status report is printed or rendered as PDF.
     """
 
 

@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from core import maturity_history  # noqa: F401  (adds the maturity table to the core projection)
 from core import projections as core_projections
 from core.domain.action import Action
 from core.domain.decision import Decision
+from core.domain.maturity import MaturityProfile
 from core.domain.errors import ConflictError, NotFoundError
 from core.domain.milestone import Milestone
 from core.domain.portfolio import Portfolio, Programme
@@ -27,11 +29,12 @@ from core.domain.user import User
 from core.plugins import flatten, make_plugin_manager, plugin_infos
 from events import temporal
 from events.aggregate import LedgerAggregate
-from events.projections import Projection, ProjectionRunner, log_index_projection
+from events.projections import Projection, ProjectionRunner, log_index_projection, projections_mode
 from events.store import Ledger, parse_store_url, readmodel_engine
 
 CORE_AGGREGATES: list[type[LedgerAggregate]] = [
     Portfolio, Programme, Project, StatusReport, Milestone, Decision, Action, User, Settings,
+    MaturityProfile,
 ]
 # Long-lived aggregates gather many events over the years; snapshots keep loading them cheap.
 SNAPSHOT_INTERVALS = {Project: 50, Programme: 50, Portfolio: 50, User: 50, Settings: 50}
@@ -61,7 +64,10 @@ class PMO:
             for projection in impl.function() or []:
                 projections.append(projection)
                 self.projection_owner[projection.name] = names_by_plugin_object.get(impl.plugin)
-        self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections)
+        self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections, reader=self.engine)
+        # inline: each writer catches the read models up after its save; external: a separate
+        # `pmo projections run` does, and the writer waits until they include its write.
+        self.projections_mode = projections_mode()
         self._bulk = False
         self.runner.setup()
         self.catch_up()
@@ -120,7 +126,7 @@ class PMO:
     def save(self, *aggregates: LedgerAggregate) -> None:
         """One transaction for all pending events; then the read models catch up."""
         try:
-            self.ledger.save(*aggregates)
+            recordings = self.ledger.save(*aggregates)
         except IntegrityError:
             current = None
             if len(aggregates) == 1:
@@ -133,6 +139,11 @@ class PMO:
                 current_version=current,
             ) from None
         if not self._bulk:
+            if self.projections_mode == "external" and recordings:
+                # A user sees their own write: wait for the projection process, or do it.
+                last = max(r.notification.id for r in recordings)
+                if self.runner.wait_for(last, self.active_projections()):
+                    return
             self.catch_up()
 
     @contextmanager

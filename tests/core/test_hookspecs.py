@@ -119,6 +119,24 @@ def test_hook_status_report_hints():
         assert hints == [[{"rag": "amber", "reasons": ["a note says something is late"]}]]
 
 
+def test_hook_report_sections():
+    app, project = _app_with_notes()
+    with app.app_context():
+        from core.services import reporting
+        from web.tenancy import current_pmo
+
+        pmo = current_pmo()
+        with command_context("ann"):
+            sample_plugin.write_note(pmo, project.id, "<i>Board</i> asked for a demo")
+            report = reporting.submit_status_report(
+                pmo, project.id, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),
+                overall="green", schedule="green", cost="green", scope="green")
+    client = app.test_client()
+    login(client, "ann", "password-ann")
+    page = client.get(f"/reports/{report.id}/print").get_data(as_text=True)
+    assert "<h2>Notes</h2>" in page and "<li>&lt;i&gt;Board&lt;/i&gt; asked for a demo</li>" in page
+
+
 def test_hook_dashboard_widgets():
     app, _ = _app_with_notes()
     with app.app_context():

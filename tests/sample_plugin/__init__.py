@@ -118,6 +118,13 @@ def status_report_hints(pmo, project, as_of):
 
 
 @hookimpl
+def report_sections(pmo, project, report, as_of):
+    items = list_notes(pmo, project["id"])
+    return [{"title": "Notes", "html": Markup("<ul>{}</ul>").format(
+        Markup("").join(Markup("<li>{}</li>").format(n["text"]) for n in items))}] if items else []
+
+
+@hookimpl
 def dashboard_widgets(pmo, as_of):
     return [{"title": "Notes", "html": Markup("<p>{} notes</p>").format(len(list_notes(pmo)))}]
 

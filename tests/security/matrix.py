@@ -9,6 +9,9 @@ seed          optional: ``seed(pmo, sides, text)`` records the plugin's things o
               (own, other, none) and puts their ids in ``sides[side]``; ``<thing_id>`` in a
               URL is filled from ``sides[side]["thing"]``
 
+PLUGIN        optional: the plugin to register in the app under test (an installed example
+              plugin, whose matrix is examples/<name>/tests/matrix.py)
+
 so a plugin is covered by the matrix, the escaping test and the fuzzing without editing them.
 """
 from __future__ import annotations
@@ -100,7 +103,8 @@ def sign_in_again(call: Call) -> None:
 
 
 def plugin_matrices() -> list[ModuleType]:
-    """The ``matrix`` modules of the plugins' test packages (tests/plugins/*/matrix.py)."""
+    """The ``matrix`` modules of the plugins' test packages (tests/plugins/*/matrix.py), and
+    those of the example plugins that are installed (examples/*/tests/matrix.py)."""
     import tests.plugins
 
     found = []
@@ -110,4 +114,34 @@ def plugin_matrices() -> list[ModuleType]:
         except ModuleNotFoundError as error:
             if error.name != f"tests.plugins.{info.name}.matrix":
                 raise
+    return found + example_matrices()
+
+
+def example_matrices() -> list[ModuleType]:
+    """An example plugin's tests are no package (they would clash with ``tests``), so its matrix
+    is loaded from its file; it also names the plugin (``PLUGIN``) for ``build_world`` to
+    register. Skipped while the example is not installed (its package cannot be imported)."""
+    import sys
+    from importlib.util import module_from_spec, spec_from_file_location
+    from pathlib import Path
+
+    found = []
+    for path in sorted((Path(__file__).parents[2] / "examples").glob("*/tests/matrix.py")):
+        name = f"examples_matrix_{path.parents[1].name.replace('-', '_')}"
+        if name not in sys.modules:
+            spec = spec_from_file_location(name, path)
+            module = module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+            except ModuleNotFoundError as error:
+                if (error.name or "").split(".")[0] in ("tests", "core", "events", "plugins", "web"):
+                    raise  # a mistake in the matrix itself, not a missing example
+                continue  # the example is not installed: `make test` installs it
+            sys.modules[name] = module
+        found.append(sys.modules[name])
     return found
+
+
+def matrix_plugins() -> list[Any]:
+    """Plugins the matrices bring along (the installed examples), for the app under test."""
+    return [m.PLUGIN for m in plugin_matrices() if hasattr(m, "PLUGIN")]

@@ -55,7 +55,9 @@ KNOWN: dict[tuple[str, str, str], str] = {
 
 def _operations() -> list[tuple[str, str]]:
     """The documented operations (collected once, from an app with the sample plugin)."""
-    app = make_app(PMO_EXTRA_PLUGINS=[sample_plugin])
+    from tests.security.matrix import matrix_plugins  # the installed example plugins, as in the world
+
+    app = make_app(PMO_EXTRA_PLUGINS=[sample_plugin, *matrix_plugins()])
     try:
         spec = app.test_client().get("/api/openapi.json").get_json()
     finally:

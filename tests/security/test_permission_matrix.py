@@ -48,6 +48,8 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
                "POST": X(EVERYONE, status=401,
                          body=lambda c: {"username": f"nobody-{c.role}", "password": "not-the-password"})},
     "/logout": {"POST": X(EVERYONE, status=302, restore=sign_in_again)},
+    "/healthz": {"GET": EVERYONE},
+    "/readyz": {"GET": EVERYONE},
 
     # --- pages -------------------------------------------------------------------------------
     "/": {"GET": READ},
@@ -61,6 +63,8 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
     "/reports/<uuid:report_id>": {"GET": READ},
     "/reports/<uuid:report_id>/edit": {"GET": EDIT, "POST": EDIT},
     "/reports/<uuid:report_id>/publish": {"GET": EDIT, "POST": EDIT},
+    "/reports/<uuid:report_id>/print": {"GET": READ},
+    "/reports/<uuid:report_id>.pdf": {"GET": READ},
     "/milestones/<uuid:milestone_id>/reforecast": {"GET": EDIT, "POST": EDIT},
     "/milestones/<uuid:milestone_id>/achieve": {"GET": EDIT, "POST": EDIT},
     "/decisions": {"GET": READ},
@@ -77,6 +81,8 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
     "/programmes/<code>": {"GET": READ},
     "/programmes/<code>/edit": {"GET": PORTFOLIO, "POST": PORTFOLIO},
     "/portfolio": {"GET": PORTFOLIO, "POST": PORTFOLIO},
+    "/portfolio/summary/print": {"GET": READ},
+    "/portfolio/summary.pdf": {"GET": READ},
     "/admin/": {"GET": ADMIN},
     "/admin/users": {"GET": ADMIN},
     "/admin/users/new": {"GET": ADMIN, "POST": ADMIN},
@@ -90,11 +96,16 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
     "/admin/plugins": {"GET": ADMIN},
     "/admin/plugins/<name>/<any(enable, disable):change>": {
         "GET": ADMIN, "POST": X(ADMIN, body=const(reason="matrix"), restore=reenable_plugins)},
+    "/maturity": {"GET": READ},
+    "/maturity/assess": {"GET": ADMIN, "POST": X(ADMIN, body=const(risks="spreadsheet", reason="matrix"))},
     "/ledger": {"GET": AUDIT},
     "/ledger/entities/<uuid:entity_id>": {"GET": AUDIT},
     "/audit": {"GET": AUDIT},
     "/audit/verify": {"GET": AUDIT},
     "/audit/export": {"GET": AUDIT},
+    "/imports": {"GET": PORTFOLIO},
+    "/imports/<any(projects, milestones, actions):kind>": {"GET": PORTFOLIO, "POST": PORTFOLIO},
+    "/imports/<any(projects, milestones, actions):kind>/template": {"GET": PORTFOLIO},
 
     # --- API ---------------------------------------------------------------------------------
     "/api/me": {"GET": READ},
@@ -135,11 +146,18 @@ TABLE: dict[str, dict[str, X | frozenset]] = {
     "/api/plugins/<name>": {"GET": READ},
     "/api/plugins/<name>/enable": {"POST": X(ADMIN, body=const())},
     "/api/plugins/<name>/disable": {"POST": X(ADMIN, body=const(), restore=reenable_plugins)},
+    "/api/maturity": {"GET": READ},
+    "/api/maturity/model": {"GET": READ},
+    "/api/maturity/history": {"GET": READ},
+    "/api/maturity/assessments": {"POST": X(ADMIN, body=const(answers={"risks": "spreadsheet"}))},
     "/api/events": {"GET": AUDIT},
     "/api/entities/<uuid:entity_id>/history": {"GET": READ},
     "/api/audit/verify": {"GET": AUDIT},
     "/api/audit/export": {"GET": AUDIT},
     "/api/audit/public-key": {"GET": AUDIT},
+    "/api/imports/projects": {"POST": X(PORTFOLIO, body=const())},
+    "/api/imports/milestones": {"POST": X(PORTFOLIO, body=const())},
+    "/api/imports/actions": {"POST": X(PORTFOLIO, body=const())},
 
     # --- the sample plugin (tests/sample_plugin) ---------------------------------------------
     "/notes/": {"GET": READ},

@@ -82,7 +82,9 @@ def build_world(text: Callable[[str], str] = lambda s: s, **config: Any) -> Worl
     from core.services import logs, portfolio, projects, reporting, users
     from web.tenancy import current_pmo
 
-    app = make_app(PMO_EXTRA_PLUGINS=[sample_plugin], **config)
+    from tests.security.matrix import matrix_plugins  # installed example plugins, with their matrices
+
+    app = make_app(PMO_EXTRA_PLUGINS=[sample_plugin, *matrix_plugins()], **config)
     people: dict[str, dict] = {}
     sides: dict[str, dict[str, Any]] = {}
     with app.app_context():

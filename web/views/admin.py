@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, make_response, render_template, request, url_for
+from wtforms import BooleanField
 
 from core import queries
 from core.permissions import can_administer
@@ -156,19 +157,55 @@ def _plugin_states() -> dict[str, dict]:
 def plugins_list():
     unit = pmo()
     return render_template("admin/plugins.html", plugins=sorted(unit.plugins.values(), key=lambda p: p.name),
-                           enabled=set(unit.enabled_plugins(at())), states=_plugin_states(), form=PluginForm())
+                           enabled=set(unit.enabled_plugins(at())), states=_plugin_states(), form=PluginForm(),
+                           installed=set(unit.plugins))
+
+
+class PluginSwitchForm(PluginForm):
+    """Switch a plugin; ``together`` (shown only when it matters) takes the plugins it needs,
+    or that need it, along."""
+    together = BooleanField("Switch them together")
 
 
 @bp.route("/plugins/<name>/<any(enable, disable):change>", methods=["GET", "POST"])
 @admin_only
 def plugin(name: str, change: str):
-    info = found(pmo().plugins.get(name), "plugin")
-    service = plugins.enable_plugin if change == "enable" else plugins.disable_plugin
-    form = bind(PluginForm)
+    """Confirm a switch. Enabling builds the plugin's read models from the whole ledger before
+    the answer (synchronous: the next page already shows its history) and says how many
+    records that read; dependencies that are off are named, and offered to switch together."""
+    unit = pmo()
+    info = found(unit.plugins.get(name), "plugin")
+    enabling = change == "enable"
+    others = plugins.dependencies_to_enable(unit, name) if enabling else plugins.dependants_to_disable(unit, name)
+    installed = [o for o in others if o in unit.plugins]
+    form = bind(PluginSwitchForm)
+    if installed:
+        titles = ", ".join(unit.plugins[o].title for o in installed)
+        form.together.label.text = f"Also {change} {titles}"
+        form.together.description = (f"{info.title} needs {'it' if len(installed) == 1 else 'them'}." if enabling
+                                     else f"{'It needs' if len(installed) == 1 else 'They need'} {info.title}.")
+    else:
+        del form.together
+
+    def run(u):
+        together = bool(installed) and bool(form.together.data)
+        if enabling:
+            return plugins.enable_plugin(u, name, with_dependencies=together)
+        return plugins.disable_plugin(u, name, with_dependants=together)
+
+    def message(done: plugins.PluginChange) -> str:
+        also = [unit.plugins[n].title for n in done.plugins if n != name]
+        text = f"{info.title} is {change}d" + (f", with {', '.join(also)}." if also else ".")
+        if enabling:
+            text += f" Its read models were built from {done.events_read} ledger records."
+        return text
+
+    records = unit.ledger.max_position()
     return form_page(
-        form, "form.html", lambda unit: service(unit, name), success=url_for(".plugins_list"),
-        message=f"{info.title} is {change}d.", title=f"{change.capitalize()} the {info.title} plugin",
-        lead=("Its read models catch up from the whole ledger first." if change == "enable" else
+        form, "form.html", run, success=url_for(".plugins_list"), message=message,
+        title=f"{change.capitalize()} the {info.title} plugin",
+        lead=(f"Its read models are built from the whole ledger ({records} records) before the next page, so "
+              "it starts with the history recorded so far." if enabling else
               "Its pages and API answer that it is disabled; its events and data stay."),
         submit=change.capitalize(), cancel=url_for(".plugins_list"),
     )

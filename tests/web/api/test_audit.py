@@ -125,6 +125,8 @@ def _value(name: str, spec: dict, ids: dict):
         return spec.get("minimum", 0)
     if kind == "boolean":
         return True
+    if kind == "object":  # a map, such as a self-assessment's answers
+        return {}
     text = f"{name}-by-auditor".lower()
     if fmt == "email":
         return "auditor@example.org"

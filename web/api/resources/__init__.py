@@ -6,11 +6,11 @@ List filters are parsed with ``unknown=RAISE``: webargs ignores unknown query pa
 default, and a misspelt filter would quietly list everything.
 """
 from web.api.resources import (
-    actions, audit, decisions, ledger, milestones, plugins, portfolio, programmes, projects,
-    status_reports, users,
+    actions, audit, decisions, imports, ledger, maturity, milestones, plugins, portfolio, programmes,
+    projects, status_reports, users,
 )
 
 BLUEPRINTS = [
     portfolio.blp, programmes.blp, projects.blp, status_reports.blp, milestones.blp,
-    decisions.blp, actions.blp, users.blp, plugins.blp, ledger.blp, audit.blp,
+    decisions.blp, actions.blp, users.blp, plugins.blp, maturity.blp, ledger.blp, audit.blp, imports.blp,
 ]

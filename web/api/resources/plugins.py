@@ -1,4 +1,10 @@
-"""/api/plugins: the installed plugins; admins switch them on and off for the organisation."""
+"""/api/plugins: the installed plugins; admins switch them on and off for the organisation.
+
+A plugin whose dependencies are disabled is refused (422, naming them) unless
+``with_dependencies`` switches them on too; disabling one that others need is refused unless
+``with_dependants``. Enabling answers once the plugin's read models are built from the whole
+ledger (``events_read`` says how many records that took).
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -9,7 +15,8 @@ from core.permissions import can_administer
 from core.pmo import PMO
 from core.services import plugins as service
 from web.api.resources._http import as_of, as_of_args, found, reads, reason, resource_blueprint, writes
-from web.api.schemas import PluginSchema, ReasonSchema
+from web.api.schemas import PluginSchema
+from web.api.schemas.maturity import PluginDisableSchema, PluginEnableSchema, PluginSwitchedSchema
 from web.commands import command
 from web.tenancy import current_pmo
 
@@ -50,24 +57,26 @@ class Plugin(MethodView):
 @blp.route("/plugins/<name>/enable")
 class PluginEnabling(MethodView):
     @writes(blp, can_administer, item=True)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, PluginSchema)
+    @blp.arguments(PluginEnableSchema, required=False)
+    @blp.response(200, PluginSwitchedSchema)
     def post(self, body, name: str):
         """Enable a plugin; its read models are built from the whole ledger before this answers."""
         _plugin(current_pmo(), name)
+        body = body or {}
         with command(reason(body)) as pmo:
-            service.enable_plugin(pmo, name)
-        return _plugin(pmo, name)
+            change = service.enable_plugin(pmo, name, with_dependencies=body.get("with_dependencies", False))
+        return {**_plugin(pmo, name), "changed": list(change.plugins), "events_read": change.events_read}
 
 
 @blp.route("/plugins/<name>/disable")
 class PluginDisabling(MethodView):
     @writes(blp, can_administer, item=True)
-    @blp.arguments(ReasonSchema, required=False)
-    @blp.response(200, PluginSchema)
+    @blp.arguments(PluginDisableSchema, required=False)
+    @blp.response(200, PluginSwitchedSchema)
     def post(self, body, name: str):
         """Disable a plugin: its pages and endpoints go away; its events and data stay."""
         _plugin(current_pmo(), name)
+        body = body or {}
         with command(reason(body)) as pmo:
-            service.disable_plugin(pmo, name)
-        return _plugin(pmo, name)
+            change = service.disable_plugin(pmo, name, with_dependants=body.get("with_dependants", False))
+        return {**_plugin(pmo, name), "changed": list(change.plugins), "events_read": 0}

@@ -73,6 +73,7 @@ class PluginSchema(Schema):
     name = fields.String()
     title = fields.String()
     description = fields.String()
+    version = fields.String(metadata={"description": "of the package that ships it (empty: unknown)"})
     maturity_level = fields.Integer()
     domain = fields.String()
     depends = fields.List(fields.String())
