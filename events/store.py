@@ -57,15 +57,18 @@ def parse_store_url(url: str | None = None) -> StoreConfig:
         if not path:
             raise StoreURLError(f"sqlite store needs a path: {url!r}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # How long a writer waits for SQLite's lock before the request answers 503 (see
+        # web/store_errors.py); whole seconds, as eventsourcing reads it.
+        timeout = int(os.environ.get("PMO_SQLITE_TIMEOUT", "30"))
         return StoreConfig(
             url,
             {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
-                "SQLITE_LOCK_TIMEOUT": "30",
+                "SQLITE_LOCK_TIMEOUT": str(timeout),
             },
             f"sqlite:///{path}",
-            {"connect_args": {"timeout": 30}},
+            {"connect_args": {"timeout": timeout}},
         )
     if parsed.scheme in ("postgresql", "postgres"):
         schema = parse_qs(parsed.query).get("schema", [""])[0]
