@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 EPS = 1e-6
 
@@ -87,6 +85,10 @@ def choose(candidates: list[Candidate], budget: float | None,
         return Choice(False, [], [c.key for c in candidates], 0.0, limits)
     if not candidates:
         return Choice(True, [], [], 0.0, limits)
+
+    # Imported here, not at the top: SciPy costs every worker ~1.5 s of start-up otherwise.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
 
     n = len(candidates)
     lower = np.array([1.0 if c.must_do else 0.0 for c in candidates])
