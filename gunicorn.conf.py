@@ -1,24 +1,56 @@
 """gunicorn settings for PMO Ledger: ``gunicorn -c gunicorn.conf.py web.wsgi:app``.
 
-Environment: PMO_BIND (default 127.0.0.1:8000), PMO_WORKERS (default 2 x cores + 1),
-PMO_STORE (the ledger; see README). Several workers on one SQLite file are fine: writes are
-serialised by SQLite's lock, and the projection runner locks its tracking rows, so each event
-is projected once.
+Every setting can be changed through the environment, without editing this file:
+
+PMO_BIND          address to listen on (default 127.0.0.1:8000)
+PMO_WORKERS       worker processes (default 2 x cores + 1). Each opens the store itself.
+PMO_THREADS       threads per worker (default 1: sync workers). More than 1 uses gthread
+                  workers, which also keep client connections alive between requests.
+PMO_TIMEOUT       seconds a worker may spend on one request before it is restarted (60)
+PMO_MAX_REQUESTS  restart a worker after about this many requests (0 = never; default 0)
+PMO_LOG_LEVEL     debug, info (default), warning, error
+PMO_STORE         the ledger (see README). SQLite: several workers on one file are fine;
+                  writes are serialised by SQLite's lock and each event is projected once.
+PMO_PROJECTIONS   inline (default): each worker catches the read models up after a write.
+                  external: run ``pmo projections run`` beside gunicorn (PostgreSQL); the
+                  workers then only wait for it to reach their own writes.
+
+Logs are JSON lines on stderr: one ``pmo.request`` line per request (method, path, status,
+ms, user, correlation id) and gunicorn's own messages. gunicorn's access log is off because
+the request lines say more. Health: ``/healthz`` (process up), ``/readyz`` (store reachable,
+read models caught up; 503 otherwise).
 """
 import multiprocessing
 import os
 
 bind = os.environ.get("PMO_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PMO_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
-timeout = 60
+threads = int(os.environ.get("PMO_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = int(os.environ.get("PMO_TIMEOUT", "60"))
 graceful_timeout = 20
-accesslog = "-"
-errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+keepalive = 5
+max_requests = int(os.environ.get("PMO_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("PMO_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Each worker opens the store itself; opening it in the master would share connections.
 preload_app = False
+
+accesslog = None
+loglevel = os.environ.get("PMO_LOG_LEVEL", "info")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "web.logging.JSONFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                            "stream": "ext://sys.stderr"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False},
+        "pmo": {"handlers": ["stderr"], "level": loglevel.upper(), "propagate": False},
+        "web.app": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}
 
 
 def on_starting(server):

@@ -137,7 +137,7 @@ def _stage_changed(conn: sa.Connection, position: int, event) -> None:
         "stage": event.stage, "gate_decision": event.gate_decision,
         "version": event.originator_version, "updated_at": event.timestamp,
         "updated_by": event.actor}, position)
-    conn.execute(stage_changes.insert().values(
+    temporal.append(conn, stage_changes, dict(
         position=position, project_id=event.originator_id, from_stage=event.from_stage,
         stage=event.stage, gate_decision=event.gate_decision, actor=event.actor,
         reason=event.reason, occurred_at=event.timestamp))

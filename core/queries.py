@@ -22,7 +22,15 @@ PUBLIC = ("row_id", "valid_from", "valid_to")
 
 def _rows(pmo: PMO, stmt: sa.Select) -> list[Row]:
     with pmo.read() as conn:
-        return [{k: v for k, v in r.items() if k not in PUBLIC} for r in conn.execute(stmt).mappings()]
+        result = conn.execute(stmt)
+        keys = list(result.keys())
+        # Decide once per query which columns to keep, not once per value: lists run to
+        # thousands of rows.
+        keep = [i for i, k in enumerate(keys) if k not in PUBLIC]
+        if len(keep) == len(keys):
+            return [dict(zip(keys, row)) for row in result]
+        names = [keys[i] for i in keep]
+        return [dict(zip(names, [row[i] for i in keep])) for row in result]
 
 
 def _one(pmo: PMO, stmt: sa.Select) -> Row | None:
@@ -118,6 +126,13 @@ def list_milestones(pmo: PMO, project_id: Any = None, at: int | None = None) -> 
     return [_with_slippage(r) for r in _rows(pmo, stmt.order_by(milestones.c.baseline_date, *_ties(milestones)))]
 
 
+def _slipping_milestones(pmo: PMO, at: int | None) -> list[Row]:
+    """Open milestones forecast after their baseline (filtered by the database, not here)."""
+    stmt = sa.select(milestones).where(visible(milestones, at), milestones.c.actual_date.is_(None),
+                                       milestones.c.forecast_date > milestones.c.baseline_date)
+    return [_with_slippage(r) for r in _rows(pmo, stmt.order_by(milestones.c.baseline_date, *_ties(milestones)))]
+
+
 def get_milestone(pmo: PMO, milestone_id: Any, at: int | None = None) -> Row | None:
     mid = _uuid(milestone_id)
     row = _one(pmo, sa.select(milestones).where(visible(milestones, at), milestones.c.id == mid)) if mid else None
@@ -174,8 +189,7 @@ def dashboard(pmo: PMO, at: int | None = None, today: date | None = None) -> Row
         "rag": Counter(p["overall"] or "none" for p in open_projects if p["stage"] == "active"),
         "active": [p for p in open_projects if p["stage"] == "active"],
         "overdue_actions": list_actions(pmo, at=at, overdue=True, today=today),
-        "slipping_milestones": [m for m in list_milestones(pmo, at=at)
-                                if m["actual_date"] is None and m["slippage_days"] > 0],
+        "slipping_milestones": _slipping_milestones(pmo, at),
     }
 
 

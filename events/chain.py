@@ -33,6 +33,9 @@ GENESIS = "0" * 64
 SEAL_INTERVAL = 100
 
 
+_VERSION = struct.Struct(">Q")
+
+
 def record_hash(previous: str, originator_id: Any, version: int, topic: str, state: bytes) -> str:
     """The chain link of one record: it covers the previous link, so order is covered too.
 
@@ -116,6 +119,12 @@ class ChainReader:
 
     sealer: Sealer | None = None
 
+    def select_records(self, after: int, limit: int) -> list[Record]:
+        """Up to ``limit`` stored records after position ``after``, as hashed: plain tuples,
+        straight from the table (no event objects: verifying reads every record)."""
+        rows = self.select_notifications(start=after, limit=limit, inclusive_of_start=False)  # type: ignore[attr-defined]
+        return [(r.id, r.originator_id, r.originator_version, r.topic, r.state) for r in rows]
+
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
         raise NotImplementedError
 
@@ -147,6 +156,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainReader):
         c.executemany("INSERT INTO ledger_seals (position, hash, signature) VALUES (?, ?, ?)",
                       _seals(self.sealer, before, rows))
         return ids
+
+    def select_records(self, after: int, limit: int) -> list[Record]:
+        with self.datastore.transaction(commit=False) as c:
+            c.row_factory = None  # plain tuples for this cursor (the connection makes Rows)
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, limit))
+            return c.fetchall()
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
         with self.datastore.transaction(commit=False) as c:
@@ -180,6 +196,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, ChainReader):
             "CREATE TABLE IF NOT EXISTS {} (position bigint PRIMARY KEY, hash text NOT NULL, "
             "signature text NOT NULL)").format(self.seals_table))
 
+    def _create_table(self, curs) -> None:
+        # Several processes starting at once (gunicorn workers) would run the same
+        # CREATE ... IF NOT EXISTS together, which PostgreSQL can refuse ("tuple concurrently
+        # updated"): one at a time, per table.
+        curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                     (f"pmo-ddl:{self.datastore.schema}.{self.events_table_name}",))
+        super()._create_table(curs)
+
     def _insert_stored_events(self, curs, stored_events, **kwargs):
         # A uniqueness violation would roll back *after* the id sequence moved on, leaving a
         # gap in the log. Under the table lock (which the insert takes anyway) look first.
@@ -206,6 +230,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder, ChainReader):
             curs.executemany(SQL("INSERT INTO {} (position, hash, signature) VALUES (%s, %s, %s)").format(
                 self.seals_table), seals)
         return ids
+
+    def select_records(self, after: int, limit: int) -> list[Record]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
+                             "WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)), (after, limit))
+            return [(r["notification_id"], r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
+                    for r in curs.fetchall()]
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -295,6 +327,8 @@ def verify_chain(
     records_it, chain_it = iter(records), iter(chain)
     record, link = next(records_it, None), next(chain_it, None)
     previous, checked = GENESIS, 0
+    digest = bytes.fromhex(GENESIS)
+    sha256, pack = hashlib.sha256, _VERSION.pack
     while record is not None or link is not None:
         if link is None or (record is not None and record[0] < link[0]):
             return Verdict(False, checked, previous, record[0],
@@ -302,7 +336,11 @@ def verify_chain(
         if record is None or link[0] < record[0]:
             return Verdict(False, checked, previous, link[0], "record deleted: the chain has it, the store does not")
         position, oid, version, topic, state = record
-        expected = record_hash(previous, oid, version, topic, state)
+        # record_hash(), inlined: the previous link stays binary, one hash call per record.
+        oid = oid.hex if isinstance(oid, UUID) else str(oid).replace("-", "")
+        digest = sha256(b"".join((digest, pack(version), oid.encode(), b"\x00", topic.encode(), b"\x00",
+                                  state))).digest()
+        expected = digest.hex()
         if expected != link[1]:
             return Verdict(False, checked, previous, position,
                            "record altered or reordered: its hash does not match the chain")
@@ -317,17 +355,21 @@ def verify_chain(
     return Verdict(True, checked, previous)
 
 
-def iter_records(recorder: Any, batch: int = 1000, after: int = 0) -> Iterator[Record]:
+def iter_records(recorder: Any, batch: int = 10_000, after: int = 0) -> Iterator[Record]:
+    select = getattr(recorder, "select_records", None)
     while True:
-        rows = recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)
-        for r in rows:
-            yield r.id, r.originator_id, r.originator_version, r.topic, r.state
+        if select is not None:
+            rows = select(after, batch)
+        else:
+            rows = [(r.id, r.originator_id, r.originator_version, r.topic, r.state) for r in
+                    recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)]
+        yield from rows
         if len(rows) < batch:
             return
-        after = rows[-1].id
+        after = rows[-1][0]
 
 
-def iter_chain(recorder: ChainReader, batch: int = 1000, after: int = 0) -> Iterator[tuple[int, str]]:
+def iter_chain(recorder: ChainReader, batch: int = 10_000, after: int = 0) -> Iterator[tuple[int, str]]:
     while True:
         rows = recorder.select_chain(after, batch)
         yield from rows

@@ -9,16 +9,36 @@ transaction: a crash leaves either both or neither. Several processes may run it
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
+from events import temporal
 from events.store import Ledger
 from events.temporal import UTCDateTime
 
+# Events per transaction when rebuilding; catching up takes what is there in 1,000s.
+REBUILD_BATCH = 5000
+REBUILD_CACHE_KB = 128 * 1024
+
 Handler = Callable[[sa.Connection, int, Any], None]
 Progress = Callable[[int, int], None]  # (done, total)
+
+PROJECTIONS_MODES = ("inline", "external")
+
+
+def projections_mode() -> str:
+    """``PMO_PROJECTIONS``: ``inline`` (default; every writer catches the read models up after
+    its save) or ``external`` (``pmo projections run`` does, in its own process; writers wait
+    for it to reach their write, up to ``PMO_PROJECTIONS_WAIT`` seconds, then do it themselves)."""
+    mode = os.environ.get("PMO_PROJECTIONS", "inline").strip().lower() or "inline"
+    if mode not in PROJECTIONS_MODES:
+        raise ValueError(f"PMO_PROJECTIONS must be inline or external, not {mode!r}")
+    return mode
+
 
 tracking_metadata = sa.MetaData()
 tracking_table = sa.Table(
@@ -27,6 +47,20 @@ tracking_table = sa.Table(
     sa.Column("name", sa.String(100), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("schema_hash", sa.String(64)),
+)
+
+
+# Built once: catching up runs after every command, and building statements costs more than
+# running them.
+_LOCK_POSITIONS = (
+    sa.select(tracking_table.c.name, tracking_table.c.position)
+    .where(tracking_table.c.name.in_(sa.bindparam("names", expanding=True)))
+    .with_for_update()
+)
+_SET_POSITION = (
+    tracking_table.update()
+    .where(tracking_table.c.name == sa.bindparam("tracked_name"))
+    .values(position=sa.bindparam("new_position"))
 )
 
 
@@ -62,15 +96,21 @@ class Projection:
 
 
 class ProjectionRunner:
-    def __init__(self, ledger: Ledger, engine: sa.Engine, projections: Iterable[Projection]):
+    def __init__(self, ledger: Ledger, engine: sa.Engine, projections: Iterable[Projection],
+                 reader: sa.Engine | None = None):
         self.ledger = ledger
         self.engine = engine
+        # Reads of the tracking rows need no write lock (on SQLite the writer engine takes it).
+        self.reader = reader or engine
         self.projections = {p.name: p for p in projections}
 
     def setup(self) -> None:
         """Create missing tables. A projection seen for the first time, or whose tables the
         code has changed since they were built, starts (again) from position 0."""
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Processes starting together (gunicorn workers) create tables one at a time.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('pmo-readmodel-ddl'))"))
             tracking_metadata.create_all(conn)
             known = dict(conn.execute(sa.select(tracking_table.c.name, tracking_table.c.schema_hash)).all())
             for name, projection in self.projections.items():
@@ -83,50 +123,75 @@ class ProjectionRunner:
                 projection.metadata.create_all(conn)
 
     def positions(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(sa.select(tracking_table.c.name, tracking_table.c.position))
             return {name: pos for name, pos in rows if name in self.projections}
+
+    def wait_for(self, position: int, names: Iterable[str], timeout: float | None = None,
+                 interval: float = 0.01) -> bool:
+        """Wait until the named projections have applied ``position``; False on timeout."""
+        names = list(names)
+        if timeout is None:
+            timeout = float(os.environ.get("PMO_PROJECTIONS_WAIT", "2"))
+        deadline = time.monotonic() + timeout
+        query = sa.select(sa.func.min(tracking_table.c.position)).where(tracking_table.c.name.in_(names))
+        while True:
+            with self.reader.connect() as conn:
+                if (conn.execute(query).scalar() or 0) >= position:
+                    return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(interval)
 
     def lag(self) -> int:
         positions = self.positions()
         return self.ledger.max_position() - min(positions.values(), default=0)
 
     def catch_up(
-        self, names: Iterable[str] | None = None, progress: Progress | None = None, batch: int = 1000
+        self, names: Iterable[str] | None = None, progress: Progress | None = None, batch: int = 1000,
+        rows: temporal.Batch | None = None,
     ) -> int:
-        """Apply every event not yet applied; returns how many log records were read."""
+        """Apply every event not yet applied; returns how many log records were read.
+
+        One transaction per ``batch`` records. The temporal rows the handlers touch are
+        remembered from one transaction to the next (``rows``), unless someone else moved a
+        tracking position in between: then they are looked up again.
+        """
         selected = [self.projections[n] for n in (names or self.projections)]
         if not selected:
             return 0
         head = self.ledger.max_position()
         done = 0
         start = None
+        fresh = rows is None
+        rows = rows if rows is not None else temporal.Batch()
+        left: dict[str, int] | None = None  # the positions this call committed last
         while True:
             with self.engine.begin() as conn:
-                positions = dict(
-                    conn.execute(
-                        sa.select(tracking_table.c.name, tracking_table.c.position)
-                        .where(tracking_table.c.name.in_([p.name for p in selected]))
-                        .with_for_update()
-                    ).all()
-                )
+                if batch >= REBUILD_BATCH and conn.dialect.name == "sqlite":
+                    # Big batches touch indexes all over big tables: give SQLite a page cache
+                    # to match (its default is 2 MB), for this connection.
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KB}")
+                positions = dict(conn.execute(_LOCK_POSITIONS, {"names": [p.name for p in selected]}).all())
+                if left is not None and positions != left:
+                    rows.discard()  # another process applied events in between
+                if fresh and left is None:
+                    # Nothing applied yet means no rows yet (rows and position commit together).
+                    rows.empty.update(t for p in selected if not positions.get(p.name)
+                                      for t in p.metadata.sorted_tables)
                 low = min(positions.get(p.name, 0) for p in selected)
                 if start is None:
                     start = low
                 records = self.ledger.read_batch(after=low, limit=batch)
-                for position, event in records:
-                    for projection in selected:
-                        if position > positions.get(projection.name, 0):
-                            projection.apply(conn, position, event)
+                with temporal.batch(conn, rows):
+                    self._apply(conn, selected, positions, records)
                 if records:
                     last = records[-1][0]
-                    for projection in selected:
-                        if last > positions.get(projection.name, 0):
-                            conn.execute(
-                                tracking_table.update()
-                                .where(tracking_table.c.name == projection.name)
-                                .values(position=last)
-                            )
+                    moved = [p.name for p in selected if last > positions.get(p.name, 0)]
+                    if moved:
+                        conn.execute(_SET_POSITION, [{"tracked_name": name, "new_position": last} for name in moved])
+                        positions.update(dict.fromkeys(moved, last))
+                left = positions
             done += len(records)
             if progress is not None:
                 progress(min(done, max(head - start, done)), max(head - start, done))
@@ -134,6 +199,23 @@ class ProjectionRunner:
             # even where the numbering skips (PostgreSQL).
             if len(records) < batch:
                 return done
+
+    @staticmethod
+    def _apply(conn: sa.Connection, selected: list[Projection], positions: dict[str, int],
+               records: list[tuple[int, Any]]) -> None:
+        if not records:
+            return
+        # Most batches start where every selected projection stands: no per-event check then.
+        if all(positions.get(p.name, 0) < records[0][0] for p in selected):
+            appliers = [p.apply for p in selected]
+            for position, event in records:
+                for apply in appliers:
+                    apply(conn, position, event)
+            return
+        for position, event in records:
+            for projection in selected:
+                if position > positions.get(projection.name, 0):
+                    projection.apply(conn, position, event)
 
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Drop the read-model tables and build them again from the whole ledger."""
@@ -145,7 +227,9 @@ class ProjectionRunner:
                 conn.execute(tracking_table.delete().where(tracking_table.c.name == name))
                 conn.execute(tracking_table.insert().values(
                     name=name, position=0, schema_hash=self.projections[name].schema_hash()))
-        return self.catch_up(selected, progress=progress)
+        # The tables are empty now: rows the batch has not seen need no looking up.
+        empty = [t for name in selected for t in self.projections[name].metadata.sorted_tables]
+        return self.catch_up(selected, progress=progress, batch=REBUILD_BATCH, rows=temporal.Batch(empty))
 
 
 # --- helpers for the common case: one temporal row per aggregate --------------------------
@@ -235,7 +319,7 @@ def log_index_projection() -> Projection:
     projection.table = table  # type: ignore[attr-defined]
 
     def apply(conn: sa.Connection, position: int, event: Any) -> None:
-        conn.execute(table.insert(), dict(
+        temporal.append(conn, table, dict(
             position=position, occurred_at=event.timestamp, topic=type(event).TOPIC,
             originator_id=event.originator_id, originator_version=event.originator_version,
             actor=getattr(event, "actor", None), reason=getattr(event, "reason", None),

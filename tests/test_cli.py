@@ -152,6 +152,7 @@ def test_projections_rebuild_restores_the_read_models_after_the_tables_are_dropp
     # Someone drops every read-model table; the ledger and the tracking positions stay.
     pmo = opened(store)
     tables = [t for p in pmo.runner.projections.values() for t in p.metadata.sorted_tables]
+    projection_count = len(pmo.runner.projections)
     pmo.close()
     engine = sa.create_engine(store)
     with engine.begin() as conn:
@@ -162,7 +163,7 @@ def test_projections_rebuild_restores_the_read_models_after_the_tables_are_dropp
 
     result = pmo_cli("projections", "rebuild")
     assert result.exit_code == 0, result.output
-    assert "Rebuilt 3 projections from" in result.output  # log_index, core, risk
+    assert f"Rebuilt {projection_count} projections from" in result.output
     assert read_everything(store) == before
 
     status = pmo_cli("projections", "status")

@@ -13,7 +13,9 @@ from flask_smorest import Blueprint as ApiBlueprint
 from flask_wtf.csrf import CSRFProtect
 
 from core.plugins import flatten
-from web import auth, commands, errors, security
+from web import auth, commands, errors, input_guard, security, store_errors
+from web import health
+from web import logging as request_logging
 from web.tenancy import current_pmo
 
 csrf = CSRFProtect()
@@ -48,6 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("PMO_HTTPS") == "1",  # served over HTTPS only
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # An import's preview form carries the uploaded file (up to 1 MB, base64) back as a field.
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
     )
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
@@ -55,7 +59,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
     commands.init_app(app)
+    request_logging.init_app(app)  # after commands: the log line carries the correlation id
+    health.init_app(app)
     auth.init_app(app)
     # Errors are problem+json (web/errors.py), documented per operation; not smorest's default.
     Api.DEFAULT_ERROR_RESPONSE_NAME = None
@@ -63,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "bearer": {"type": "http", "scheme": "bearer"}}}})
     api.spec.options["security"] = [{"bearer": []}]
     errors.register_error_handlers(app)  # after Api(), whose own handler it replaces
+    store_errors.register_store_error_handlers(app)  # 503/507 when the store fails
 
     @app.route("/api/docs/assets/<path:filename>")
     def swagger_assets(filename: str):
@@ -75,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_views(app)
 
     owner: dict[str, str] = {}  # blueprint name -> plugin name
+    app.extensions["pmo_plugin_blueprints"] = owner
     with app.app_context():
         pmo = current_pmo()
         for impl in pmo.pm.hook.register_blueprints.get_hookimpls():

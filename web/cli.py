@@ -29,7 +29,7 @@ from core.domain.errors import DomainError
 from events.context import NoCommandContextError, command_context
 from events.store import DEFAULT_STORE, StoreURLError
 from plugins import BUILTINS
-from web import audit_cli
+from web import audit_cli, backup_cli, import_cli, report_cli
 
 
 def default_actor() -> str:
@@ -138,9 +138,15 @@ def make_cli(extra_plugins: tuple = (), entry_points: bool = True) -> PMOGroup:
         ctx.obj = state
         ctx.call_on_close(state.close)
 
-    for command in (init, demo, users, projections, plugins):
+    for command in (init, demo, users, projections):
         cli.add_command(command)
+    from web import plugins_cli  # `pmo plugins` and `pmo maturity`; it uses who() and table() above
+
+    plugins_cli.register(cli)
     audit_cli.register(cli)
+    backup_cli.register(cli)
+    report_cli.register(cli)
+    import_cli.register(cli)
     return cli
 
 
@@ -366,7 +372,8 @@ def projections_status(obj: CliState) -> None:
 
 
 @projections.command("run")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
+@click.option("--interval", default=0.1, show_default=True,
+              help="Seconds between polls (writers with PMO_PROJECTIONS=external wait for it).")
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 @click.pass_obj
 def projections_run(obj: CliState, interval: float, once: bool) -> None:
@@ -379,56 +386,6 @@ def projections_run(obj: CliState, interval: float, once: bool) -> None:
         if once:
             return
         time.sleep(interval)
-
-
-# --- plugins -------------------------------------------------------------------------------
-
-@click.group()
-def plugins() -> None:
-    """Installed plugins: list them, switch them on and off (an admin decision with a reason)."""
-
-
-@plugins.command("list")
-@click.pass_obj
-def plugins_list(obj: CliState) -> None:
-    """List installed plugins and whether they are enabled."""
-    pmo = obj.pmo
-    enabled = set(pmo.enabled_plugins())
-    if not pmo.plugins:
-        click.echo("No plugins installed.")
-        return
-    table([[i.name, "yes" if i.name in enabled else "no", i.maturity_level, i.domain,
-            ", ".join(i.depends), i.title] for i in sorted(pmo.plugins.values(), key=lambda i: i.name)],
-          ["name", "enabled", "level", "domain", "depends", "title"])
-
-
-def _plugin_command(obj: CliState, name: str, actor: str | None, reason: str | None, enable: bool) -> None:
-    from core.services import plugins as service
-
-    why = reason or obj.reason
-    if not why:
-        raise click.ClickException("say why with --reason: it is kept in the ledger")
-    with obj.command(why, actor) as pmo:
-        (service.enable_plugin if enable else service.disable_plugin)(pmo, name)
-    click.echo(f"Plugin {name} {'enabled' if enable else 'disabled'}.")
-
-
-@plugins.command("enable")
-@click.argument("name")
-@who
-@click.pass_obj
-def plugins_enable(obj: CliState, name: str, actor: str | None, reason: str | None) -> None:
-    """Enable a plugin; its read models are built from the whole ledger first."""
-    _plugin_command(obj, name, actor, reason, True)
-
-
-@plugins.command("disable")
-@click.argument("name")
-@who
-@click.pass_obj
-def plugins_disable(obj: CliState, name: str, actor: str | None, reason: str | None) -> None:
-    """Disable a plugin: its pages and API go away, its events and data stay."""
-    _plugin_command(obj, name, actor, reason, False)
 
 
 main = make_cli()

@@ -46,10 +46,10 @@ def project_panel(unit: PMO, project: dict, at: int | None, today: date) -> dict
             handed=Markup(' <span class="meta">(after the project)</span>') if b["handed_over"] else "")
             for b in rows)
         caption = "Benefits to measure after closure" if closed else "Benefits this project enables"
-        parts.append(Markup('<table class="compact benefits-panel"><caption>{c} ({n})</caption><thead><tr>'
+        parts.append(Markup('<div class="table-wrap"><table class="compact benefits-panel"><caption>{c} ({n})</caption><thead><tr>'
                             '<th scope="col">Benefit</th><th scope="col">State</th><th scope="col">Latest</th>'
                             '<th scope="col">Target</th><th scope="col">Measured by</th></tr></thead>'
-                            '<tbody>{body}</tbody></table>').format(c=caption, n=len(rows), body=body))
+                            '<tbody>{body}</tbody></table></div>').format(c=caption, n=len(rows), body=body))
     else:
         parts.append(Markup('<p class="empty">No benefits are linked to this project.</p>'))
     parts.append(Markup('<p><a href="{a}">Benefits register</a> · <a href="{b}">Benefit map</a></p>').format(

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from core.asof import resolve_as_of
-from tests.web.api.conftest import etag, problem
+from tests.web.api.conftest import etag, plugin_rule, problem
 from web.tenancy import current_pmo
 
 # Reads that show state; /api/me is who you are now, /api/audit/* checks the ledger itself.
@@ -105,7 +105,7 @@ def _dated_reads(app, timeline, people):
               "report_id": timeline["R-FEB"], "programme_id": timeline["PR-1"], "name": "none",
               "token_id": "none"}
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(("/api/risks", "/api/issues")):  # the risk plugin's: tests/plugins/risk/test_api.py
+        if plugin_rule(app, rule):  # each plugin's: tests/plugins/<name>/
             continue
         if "GET" in rule.methods and rule.rule.startswith("/api") and not rule.rule.startswith(NOT_DATED):
             url = rule.rule.replace("/users/<key>", f"/users/{people['admin']['username']}")

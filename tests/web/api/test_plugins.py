@@ -25,7 +25,8 @@ def app():
 
 def test_enable_and_disable_with_a_reason(as_):
     listed = as_("viewer").get("/api/plugins").get_json()
-    assert [(p["name"], p["enabled"]) for p in listed] == [("heatmap", False), ("risk", False)]
+    assert [(p["name"], p["enabled"]) for p in listed if p["name"] in ("heatmap", "risk")] == [
+        ("heatmap", False), ("risk", False)]
 
     admin = as_("admin")
     # A plugin needs what it depends on.
@@ -52,7 +53,8 @@ def test_which_plugins_were_enabled_as_of_a_date(app, as_):
     with backdated(app, "admin-user", "2025-09-01T09:00", "not used") as pmo:
         disable_plugin(pmo, "risk")
     viewer = as_("viewer")
-    enabled = {p["name"]: p["enabled"] for p in viewer.get("/api/plugins?as_of=2025-06-30").get_json()}
+    enabled = {p["name"]: p["enabled"] for p in viewer.get("/api/plugins?as_of=2025-06-30").get_json()
+               if p["name"] in ("heatmap", "risk")}
     assert enabled == {"heatmap": False, "risk": True}
     assert viewer.get("/api/plugins/risk?as_of=2025-02-28").get_json()["enabled"] is False
     assert viewer.get("/api/plugins/risk?as_of=2025-03-01").get_json()["enabled"] is True
