@@ -1,0 +1,45 @@
+"""Time the heaviest pages in one process (Flask test client, median of 3 after a warm-up).
+
+    python -m benchmarks.pages var/bench/100000.sqlite
+
+A quick check of a page change without the HTTP load of ``benchmarks/run.py``: the store is
+one that ``benchmarks/generate.py`` made, the token the one it left beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("store", type=Path, help="a SQLite store made by benchmarks/generate.py")
+    args = parser.parse_args(argv)
+    from web.app import create_app
+
+    url = f"sqlite:///{args.store.resolve()}"
+    token_file = next(args.store.parent.glob(f"*{args.store.stem}_sqlite.token"))
+    headers = {"Authorization": f"Bearer {token_file.read_text().strip()}"}
+    with sa.create_engine(url).connect() as conn:
+        code = conn.execute(sa.text("SELECT code FROM projects WHERE valid_to IS NULL AND stage = 'active' "
+                                    "LIMIT 1")).scalar()
+    client = create_app({"PMO_STORE": url, "TESTING": False}).test_client()
+    print(f"{'page':<28} {'median':>8} {'size':>8}")
+    for page in ("/", "/projects", f"/projects/{code}", "/risks/", "/actions?overdue=yes"):
+        client.get(page, headers=headers)
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = client.get(page, headers=headers)
+            times.append(time.perf_counter() - started)
+        print(f"{page:<28} {statistics.median(times) * 1000:>6.0f}ms {len(response.data) // 1024:>6}KB "
+              f"({response.status_code})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
