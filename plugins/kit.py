@@ -119,10 +119,16 @@ def read_at(when: datetime | None) -> int | None:
     return g.kit_as_of[1]
 
 
+def read_moment() -> datetime | None:
+    """The moment an API read shows; None: now."""
+    state = g.get("kit_as_of")
+    return state[0] if state else None
+
+
 def read_day() -> date | None:
     """The day an API read shows (for "overdue" and "review due"); None: today."""
-    state = g.get("kit_as_of")
-    return state[0].date() if state and state[0] is not None else None
+    moment = read_moment()
+    return moment.date() if moment is not None else None
 
 
 def as_of_header(response: Any) -> Any:

@@ -13,15 +13,15 @@ import uuid
 from datetime import date
 from typing import Any, Callable
 
-from flask import Response, abort, g, url_for
+from flask import abort, url_for
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from core import queries
-from core.asof import position_at
 from core.domain.errors import ValidationError
 from core.permissions import can_edit_portfolio, can_edit_project, can_read
 # If-Match and reasons are read the same way for core and plugin APIs: one implementation.
+from plugins import kit
 from plugins.kit import expected_version  # noqa: F401  (re-exported to the resource modules)
 from plugins.kit import why as reason  # noqa: F401
 from web.api.schemas import AsOfSchema, ProblemSchema
@@ -60,7 +60,7 @@ ERRORS = {
 def resource_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     """A resource module's blueprint, mounted at /api."""
     blueprint = api_blueprint(name, import_name, "/api", description)
-    blueprint.after_request(_as_of_header)
+    blueprint.after_request(kit.as_of_header)
     return blueprint
 
 
@@ -68,28 +68,17 @@ def resource_blueprint(name: str, import_name: str, description: str) -> Bluepri
 
 def as_of(args: dict) -> int | None:
     """The log position a read shows, from ``as_of`` (taken out of ``args``); None: now."""
-    moment = args.pop("as_of", None)
-    if moment is None:
-        return None
-    position = position_at(current_pmo(), moment)
-    g.as_of = (moment, position)
-    return position
+    return kit.read_at(args.pop("as_of", None))
 
 
 def as_of_day() -> date | None:
     """The day a read shows, for what depends on the date ("overdue"); None: today."""
-    return g.as_of[0].date() if g.get("as_of") else None
+    return kit.read_day()
 
 
 def as_of_args(blp: Blueprint) -> Callable:
     """Parse the query of a read that has no filters but ``as_of``."""
     return blp.arguments(AsOfSchema, location="query", unknown=RAISE)
-
-
-def _as_of_header(response: Response) -> Response:
-    if g.get("as_of"):
-        response.headers["X-As-Of-Position"] = str(g.as_of[1])
-    return response
 
 
 def may_write(u: Any) -> bool:
@@ -133,7 +122,8 @@ def writes(blp: Blueprint, check: Callable[[Any], bool] = may_write, item: bool 
 
 def found(row: dict | None, what: str, key: Any) -> dict:
     if row is None:
-        then = f" as of {g.as_of[0].isoformat()}" if g.get("as_of") else ""
+        moment = kit.read_moment()
+        then = f" as of {moment.isoformat()}" if moment else ""
         abort(404, f"no {what} {key}{then}")
     return row
 
