@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from core.domain.project import Project
 from core.domain.user import User
 from core.pmo import PMO
-from core.services import logs, plugins, portfolio, projects, reporting, users
+from core.services import logs, maturity, plugins, portfolio, projects, reporting, users
 from events.context import command_context
 
 
@@ -411,6 +411,11 @@ class _Demo:
         for month in range(1, 13):
             at(self.board(month), 16, "saga", f"Portfolio board {self.board(month):%d %B}",
                lambda d, m=month: self.portfolio_board(d, m))
+        # The maturity page's history: where the PMO started, and where it got to by autumn.
+        at(t0 + timedelta(days=2), 14, "admin", "Self-assessment when the PMO was set up",
+           lambda d: maturity.assess_maturity(self.pmo, MATURITY_AT_START))
+        at(t0 + timedelta(days=270), 14, "admin", "Self-assessment after nine months",
+           lambda d: maturity.assess_maturity(self.pmo, MATURITY_AFTER_NINE_MONTHS))
         self.tl.run()
 
     def create_users(self, day: date) -> None:
@@ -664,6 +669,22 @@ class _Demo:
                 logs.supersede_decision(self.pmo, self.decisions[SUPERSEDES[month]], self.decisions[month])
         title, owner = PORTFOLIO_ACTIONS[month % len(PORTFOLIO_ACTIONS)]
         self.assign(day, title, None, owner)
+
+
+# The demo PMO's self-assessments: monthly reports and risks in spreadsheets at the start
+# (the case for the risk plugin), one log and standard reports nine months later.
+MATURITY_AT_START = {
+    "status_reporting": "monthly", "risks": "spreadsheet", "planning": "milestones",
+    "decisions": "per_project", "people": "spreadsheet", "programmes": "informal",
+    "benefits": "named", "dependencies": "listed", "lessons": "recorded",
+    "programme_view": "separately", "selection": "business_case", "overview": "list",
+    "costs": "spreadsheet", "capacity": "rough", "review": "yearly",
+}
+MATURITY_AFTER_NINE_MONTHS = {
+    **MATURITY_AT_START, "status_reporting": "standard", "decisions": "shared",
+    "planning": "baselined", "programmes": "governed", "programme_view": "summary",
+    "overview": "status", "review": "quarterly",
+}
 
 
 def ledger_is_empty(pmo: PMO) -> bool:
