@@ -17,7 +17,7 @@ from core import queries as core_queries
 from core.asof import position_at
 from core.permissions import can_edit_portfolio
 from plugins import kit
-from plugins.portfolio import history, queries, services
+from plugins.portfolio import history, queries, roadmap, rollup, services
 from plugins.portfolio import schemas as s
 
 api = Blueprint("prioritisation_api", __name__, url_prefix="/api/portfolio",
@@ -166,3 +166,34 @@ class Selection(MethodView):
     def get(self, args):
         """The exact best set of costed projects within the budget and capacities, must-dos in."""
         return queries.choose(kit.pmo(), kit.read_at(args.pop("as_of", None)), args.get("budget"))
+
+
+@api.route("/roadmap")
+class Roadmap(MethodView):
+    @reads()
+    @api.arguments(s.AsOfQuery, location="query", unknown=RAISE)
+    @api.response(200, s.RoadmapSchema)
+    def get(self, args):
+        """Projects by programme, their bars (start to end or forecast) and milestones, as of ``as_of``."""
+        return roadmap.roadmap(kit.pmo(), kit.read_at(args.pop("as_of", None)))
+
+
+@api.route("/bubbles")
+class Bubbles(MethodView):
+    @reads()
+    @api.arguments(s.AsOfQuery, location="query", unknown=RAISE)
+    @api.response(200, s.BubblesSchema)
+    def get(self, args):
+        """Each open project's value (weighted score) against its risk, with its cost, as of ``as_of``."""
+        return roadmap.bubbles(kit.pmo(), kit.read_at(args.pop("as_of", None)))
+
+
+@api.route("/rollup")
+class Rollup(MethodView):
+    @reads()
+    @api.arguments(s.AsOfQuery, location="query", unknown=RAISE)
+    @api.response(200, s.RollupSchema)
+    def get(self, args):
+        """Open projects by programme: RAG counts, slipping milestones and estimated budget, as of ``as_of``."""
+        at = kit.read_at(args.pop("as_of", None))
+        return rollup.rollup(kit.pmo(), at, kit.read_day())

@@ -1,7 +1,8 @@
 """The portfolio plugin's part of the demo PMO: scoring criteria (and one alignment criterion
-per strategic objective when the benefits demo wrote them first), every open project scored
-with a rationale and estimated, an envelope that does not fit them all, and a later weight
-change with its reason, so "why did the ranking change?" has an answer.
+per strategic objective when the benefits demo wrote them first), every open project scored with a
+rationale and estimated (the core demo's proposals in stage idea or proposed are the candidates), an envelope that does not fit them all, and a later weight
+change with its reason, so "why did the ranking change?" has an answer; and one scenario (in
+the scenario store, not the ledger) that drops the costliest proposal and delays another.
 
 Commands are stamped after the ledger's last record (``kit.DemoClock``). Deterministic.
 """
@@ -14,6 +15,7 @@ from core import queries as core_queries
 from core.pmo import PMO
 from plugins import kit
 from plugins.portfolio import queries, services
+from plugins.portfolio.scenarios import services as scenarios
 
 CRITERIA = [
     ("VALUE", "Business value", 30, "5: large, measurable gains for residents or the budget."),
@@ -23,6 +25,7 @@ CRITERIA = [
 WHY = ["Strong business case", "Few dependencies", "Supplier ready", "Legal deadline", "Unclear scope",
        "New technology", "Sponsor committed", "Savings already budgeted"]
 ROLES = ("Developer", "Business analyst")
+CANDIDATES = ("idea", "proposed")  # the core demo's proposals: scored and costed here like any project
 
 
 def load(pmo: PMO, today: date, seed: int = 11) -> None:
@@ -51,3 +54,14 @@ def load(pmo: PMO, today: date, seed: int = 11) -> None:
             pmo, round(total * 0.6, -3), [{"role": "Developer", "period": quarter, "amount": 600.0}]))
         run("saga", "The board wants quick wins this year", lambda: services.change_criterion(
             pmo, ids[1], weight=35))
+    # One scenario, in its own store: what if the costliest proposal is dropped and another waits.
+    ranked = [r for r in queries.ranking(pmo) if r["stage"] in CANDIDATES and r["cost"] is not None]
+    if len(ranked) >= 2:
+        costly, later = max(ranked, key=lambda r: r["cost"] or 0), min(ranked, key=lambda r: r["cost"] or 0)
+        scenario = run("saga", "What if we wait with the proposals?", lambda: scenarios.branch_scenario(
+            pmo, "Fewer proposals this year", f"Without {costly['code']}; {later['code']} a quarter later"))
+        run("saga", "Too expensive for this year", lambda: scenarios.change_scenario(
+            pmo, scenario.id, "drop", project_id=costly["project_id"]))
+        if later["project_id"] != costly["project_id"]:
+            run("saga", "The team is busy until then", lambda: scenarios.change_scenario(
+                pmo, scenario.id, "shift", project_id=later["project_id"], days=91))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -75,3 +76,52 @@ class EnvelopeForm(kit.Form):
     budget = FloatField("Budget", validators=[InputRequired(), NumberRange(0, MAX_AMOUNT)])
     capacities = LoadsField("Capacities", validators=[Optional(), Length(max=20_000)],
                             description="One per line: role, period, amount available. E.g. 'Developer 2026-Q1 400'.")
+
+
+# --- scenarios: one small form per kind of change ---------------------------------------------
+
+class ScenarioForm(kit.Form):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)], description="E.g. 'Without DIG-03'.")
+    description = TextAreaField("What it tries", validators=[Optional(), Length(max=20_000)])
+
+
+class ScenarioActForm(kit.Form):
+    """Commit, discard or withdraw: the version read, and a reason."""
+    version = HiddenField()
+
+
+class _ProjectChange(ScenarioActForm):
+    project_id = SelectField("Project", choices=[], validate_choice=False)
+
+
+class DropForm(_ProjectChange):
+    pass
+
+
+class ShiftForm(_ProjectChange):
+    days = IntegerField("Shift by days", validators=[InputRequired(), NumberRange(-3650, 3650)],
+                        description="Positive: later; negative: earlier. Dates, open milestones and demands move.")
+
+
+class CostForm(_ProjectChange):
+    cost = FloatField("New cost", validators=[InputRequired(), NumberRange(0, MAX_AMOUNT)])
+
+
+class MustDoForm(_ProjectChange):
+    must_do = SelectField("Must do", choices=[SelectChoice("yes", "Yes: always selected"),
+                                              SelectChoice("no", "No: weighed like any other")])
+
+
+class BudgetForm(ScenarioActForm):
+    budget = FloatField("Budget", validators=[InputRequired(), NumberRange(0, MAX_AMOUNT)])
+
+
+class CapacityForm(ScenarioActForm):
+    role = StringField("Role", validators=[DataRequired(), Length(max=100)])
+    period = StringField("Period", validators=[DataRequired(), Length(max=7)], description="2026-03 or 2026-Q2.")
+    amount = FloatField("Capacity", validators=[InputRequired(), NumberRange(0, MAX_AMOUNT)])
+
+
+CHANGE_FORMS = {"drop": (DropForm, "Drop a project"), "shift": (ShiftForm, "Shift a project's dates"),
+                "cost": (CostForm, "Change a project's cost"), "must_do": (MustDoForm, "Make a project a must-do or not"),
+                "budget": (BudgetForm, "Change the budget"), "capacity": (CapacityForm, "Change a capacity")}

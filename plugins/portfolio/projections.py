@@ -9,6 +9,10 @@ whole ledger; the projects themselves are the core's temporal rows).
 ``portfolio_objectives``  the benefits plugin's objectives, read from its events (its contract)
 ``portfolio_benefits``    their benefits' references
 ``portfolio_links``       benefit -> objective and benefit -> project, from the same events
+``portfolio_risks``       the risk plugin's risks: project, open or not, latest score (residual first)
+``portfolio_risk_scale``  the top score of its scales (probability x impact), for a 0-5 risk axis
+``portfolio_risks``       the risk plugin's risks: project, open or not, latest score (residual first)
+``portfolio_risk_scale``  the top score of its scales (probability x impact labels)
 
 Benefits' events are in the ledger whether or not that plugin is on, so strategic alignment
 reads the same at every position; with no benefits events the two last tables stay empty.
@@ -162,3 +166,46 @@ projection.on(f"{Benefit.TOPIC}.ObjectiveLinked")(_link("objective", "objective_
 projection.on(f"{Benefit.TOPIC}.ObjectiveUnlinked")(_link("objective", "objective_id", False))
 projection.on(f"{Benefit.TOPIC}.ProjectLinked")(_link("project", "project_id", True))
 projection.on(f"{Benefit.TOPIC}.ProjectUnlinked")(_link("project", "project_id", False))
+
+
+# --- risk exposure, from the risk plugin's events (its contract) ---------------------------
+
+risks = temporal.temporal_table(
+    "portfolio_risks", md, "id",
+    sa.Column("id", sa.Uuid, nullable=False), sa.Column("project_id", sa.Uuid, index=True),
+    sa.Column("open", sa.Boolean, default=True), sa.Column("score", sa.Integer),
+    sa.Column("basis", S(20)),
+)
+risk_scale = temporal.temporal_table(
+    "portfolio_risk_scale", md, "id", sa.Column("id", sa.Uuid, nullable=False), sa.Column("max_score", sa.Integer),
+)
+
+
+@projection.on("risk.Risk.Identified")
+def _risk_identified(conn, position, event):
+    temporal.insert(conn, risks, {"id": event.originator_id, "project_id": event.project_id, "open": True,
+                                  "score": None, "basis": None}, position)
+
+
+@projection.on("risk.Risk.Assessed")
+def _risk_assessed(conn, position, event):
+    # The residual assessment (after the response) is the exposure; the inherent one stands
+    # in until there is a residual one.
+    row = temporal.current_row(conn, risks, event.originator_id)
+    if row is not None and (event.basis == "residual" or row["basis"] != "residual"):
+        temporal.update(conn, risks, event.originator_id, {"score": event.score, "basis": event.basis}, position)
+
+
+@projection.on("risk.Risk.Closed", "risk.Risk.Materialised")
+def _risk_ended(conn, position, event):
+    if temporal.current_row(conn, risks, event.originator_id) is not None:
+        temporal.update(conn, risks, event.originator_id, {"open": False}, position)
+
+
+@projection.on("risk.RiskSettings.Configured", "risk.RiskSettings.ScalesChanged")
+def _risk_scale(conn, position, event):
+    top = len(event.probability_labels) * len(event.impact_labels)
+    if temporal.current_row(conn, risk_scale, event.originator_id) is None:
+        temporal.insert(conn, risk_scale, {"id": event.originator_id, "max_score": top}, position)
+    else:
+        temporal.update(conn, risk_scale, event.originator_id, {"max_score": top}, position)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from core import queries as core_queries
 from core.pmo import PMO
 from events.temporal import visible
-from plugins.portfolio import selection
+from plugins.portfolio import capacity, selection
 from plugins.portfolio.domain import ENVELOPE_ID
 from plugins.portfolio.projections import appraisals, criteria, envelope, links, objectives, scores
 
@@ -111,6 +111,7 @@ def ranking(pmo: PMO, at: int | None = None, include_ended: bool = False) -> lis
         appraisal = costs.get(p["id"], {})
         rows.append({"project_id": p["id"], "code": p["code"], "name": p["name"], "stage": p["stage"],
                      "programme_id": p["programme_id"], "overall": p["overall"], "scores": cells,
+                     "start_date": p["start_date"], "end_date": p["end_date"],
                      "scored": sum(x["score"] is not None for x in cells), "weighted": round(weighted, 4),
                      "cost": appraisal.get("cost"), "must_do": bool(appraisal.get("must_do")),
                      "demands": appraisal.get("demands", [])})
@@ -132,15 +133,22 @@ def get_envelope(pmo: PMO, at: int | None = None) -> Row | None:
 def choose(pmo: PMO, at: int | None = None, budget: float | None = None) -> Row:
     """The best set of costed candidates within the envelope (``budget`` overrides its budget):
     what is in, what is out and why, and which limits bind. Projects with no cost estimate are
-    listed apart: they cannot be weighed against a budget."""
+    listed apart: they cannot be weighed against a budget. Capacities come from the resources
+    plugin when it is enabled, else from the envelope (``capacity_source`` says which)."""
     ranked = ranking(pmo, at)
     env = get_envelope(pmo, at)
+    return select(ranked, env, budget, capacity.available(pmo, at, ranked, env))
+
+
+def select(ranked: list[Row], env: Row | None, budget: float | None, capacities: Row) -> Row:
+    """``choose`` over given rows, envelope and capacities (a scenario passes its own)."""
     budget = budget if budget is not None else (env["budget"] if env else None)
-    capacities = {(c["role"], c["period"]): c["amount"] for c in (env["capacities"] if env else [])}
     costed = [r for r in ranked if r["cost"] is not None]
+    running = capacities.get("running", set())
     candidates = [selection.Candidate(r["project_id"], r["weighted"], r["cost"], r["must_do"],
+                                      {} if r["project_id"] in running else
                                       {(d["role"], d["period"]): d["amount"] for d in r["demands"]}) for r in costed]
-    result = selection.choose(candidates, budget, capacities)
+    result = selection.choose(candidates, budget, capacities["capacities"])
     by_id = {r["project_id"]: r for r in costed}
     limits = [{"name": lim.name, "limit": lim.limit, "used": lim.used, "slack": lim.slack, "forced": lim.forced,
                "binding": lim.binding, "blocks": [by_id[k]["code"] for k in lim.blocks]} for lim in result.limits]
@@ -151,6 +159,7 @@ def choose(pmo: PMO, at: int | None = None, budget: float | None = None) -> Row:
         out.append(row)
     return {"feasible": result.feasible, "budget": budget, "value": round(result.value, 4),
             "cost": sum(by_id[k]["cost"] for k in result.chosen), "envelope": env,
+            "capacity_source": capacities["source"], "unknown_roles": capacities.get("unknown_roles", []),
             "chosen": [by_id[k] for k in result.chosen], "left_out": out, "limits": limits,
             "binding": [lim["name"] for lim in limits if lim["binding"]],
             "exceeded_by_must_dos": [lim.name for lim in result.exceeded_by_must_dos],

@@ -16,9 +16,10 @@ from core.asof import parse_as_of, position_at
 from core.domain.errors import ValidationError
 from core.permissions import can_edit_portfolio, can_read
 from plugins import kit
-from plugins.portfolio import charts, forms, history, queries, services
+from plugins.portfolio import charts, exports, forms, history, queries, roadmap, roadmap_charts, rollup, services
 
-bp = Blueprint("prioritisation", __name__, url_prefix="/portfolio", template_folder="templates")
+bp = Blueprint("prioritisation", __name__, url_prefix="/portfolio", template_folder="templates", static_folder="static",
+               static_url_path="/static")
 
 
 def _editing() -> bool:
@@ -32,6 +33,9 @@ def ranking():
     at = kit.at()
     rows = queries.ranking(kit.pmo(), at)
     crits = queries.list_criteria(kit.pmo(), at)
+    fmt = kit.export_format()
+    if fmt:
+        return kit.download(exports.ranking_table(rows, crits), fmt, "portfolio-ranking")
     return render_template("prioritisation/ranking.html", rows=rows, criteria=crits, editable=_editing(),
                            chart=charts.ranking("ranking-chart", rows))
 
@@ -49,6 +53,9 @@ def selection():
         except ValueError:
             error, budget = "The budget must be a number from 0 to 10^12.", None
     result = queries.choose(kit.pmo(), kit.at(), budget)
+    fmt = kit.export_format()
+    if fmt and not error:
+        return kit.download(exports.selection_table(result), fmt, "portfolio-selection")
     return render_template("prioritisation/selection.html", r=result, budget_arg=raw, error=error,
                            editable=_editing()), 422 if error else 200
 
@@ -153,3 +160,30 @@ def envelope():
     return kit.form_page(form, lambda u: services.set_envelope(u, form.budget.data, form.capacities.loads),
                          lambda _: url_for(".selection"), "Budget and capacities set.",
                          title="Budget and capacities", cancel=url_for(".selection"), submit="Set envelope")
+
+
+def _project_link(code: str) -> str:
+    return kit.href(f"/projects/{code}")
+
+
+@bp.route("/roadmap")
+@kit.require(can_read)
+def roadmap_page():
+    """The Gantt by programme and the value/risk bubbles, as of the page's moment."""
+    at, today = kit.at(), kit.today()
+    plan, points = roadmap.roadmap(kit.pmo(), at), roadmap.bubbles(kit.pmo(), at)
+    return render_template("prioritisation/roadmap.html", plan=plan, points=points, today=today,
+                           gantt=roadmap_charts.gantt("roadmap-chart", plan, today, _project_link),
+                           bubbles=roadmap_charts.bubble("bubble-chart", points, _project_link))
+
+
+@bp.route("/rollup")
+@kit.require(can_read)
+def rollup_page():
+    """Open projects by programme: RAG, slipping milestones, budget (``?format=csv|xlsx``)."""
+    data = rollup.rollup(kit.pmo(), kit.at(), kit.today())
+    fmt = kit.export_format()
+    if fmt:
+        return kit.download(exports.rollup_table(data), fmt, "portfolio-rollup")
+    return render_template("prioritisation/rollup.html", r=data,
+                           chart=charts.rag_by_programme("rollup-chart", data["programmes"]))

@@ -221,6 +221,32 @@ def get_demand(pmo: PMO, demand_id: Any, at: int | None = None) -> Row | None:
     return _with_fills(pmo, _named(pmo, rows, at), at)[0] if rows else None
 
 
+def role_hours(pmo: PMO, months: list, booked_projects: Any, at: int | None = None) -> dict[str, Row]:
+    """Per role (lower case): ``{"role": label, "months": {month: {"capacity": h, "booked": h}}}``,
+    the role's people's capacity in hours per month and what their active allocations to
+    ``booked_projects`` (project ids) take of it. For the portfolio plugin's selection; reads
+    no sealed data."""
+    from plugins.resources import capacity as cap
+
+    wanted = set(booked_projects)
+    rows = _rows(pmo, sa.select(people.c.id, people.c.role, people.c.hours_per_week).where(visible(people, at)))
+    periods = capacity_periods(pmo, [r["id"] for r in rows], at)
+    role_of = {r["id"]: r["role"] or "" for r in rows}
+    found: dict[str, Row] = {}
+    for r in rows:
+        entry = found.setdefault(role_of[r["id"]].lower(), {"role": role_of[r["id"]], "months": {
+            m: {"capacity": 0.0, "booked": 0.0} for m in months}})
+        spans = [cap.Period(p["start_date"], p["end_date"], p["hours_per_week"]) for p in periods.get(r["id"], [])]
+        for m in months:
+            entry["months"][m]["capacity"] += cap.capacity_hours(r["hours_per_week"], spans, m)
+    for a in _rows(pmo, sa.select(allocations).where(visible(allocations, at), allocations.c.status == "active")):
+        if a["project_id"] in wanted and a["person_id"] in role_of:
+            for m in months:
+                found[role_of[a["person_id"]].lower()]["months"][m]["booked"] += cap.allocation_hours(
+                    a["start_date"], a["end_date"], a["percent"], a["hours_per_month"], m)
+    return found
+
+
 # --- who may change what --------------------------------------------------------------------
 
 def may_plan(pmo: PMO, user: Any, project_id: Any) -> bool:
