@@ -56,6 +56,20 @@ def register_services(pmo):
     """
 
 
+@hookspec
+def stage_change_guard(pmo, project, to_stage, via):
+    """Refuse a project's stage change, or let it pass.
+
+    ``project`` is the ``core.domain.project.Project`` aggregate about to move (its stage is
+    still the old one), ``to_stage`` the stage asked for, ``via`` the process asking: None for
+    a plain stage change (page, API, CLI), or a name a plugin passes for its own process (the
+    governance plugin's gate review passes ``"governance.gate_review"``). Return a message
+    saying why the change is refused (the caller sees it: 422 in the API, next to the stage
+    on the form), or None. Called by ``core.services.projects.move_project_to_stage`` before
+    anything is written; the first refusal wins.
+    """
+
+
 # --- web ----------------------------------------------------------------------------------
 
 @hookspec

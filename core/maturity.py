@@ -207,6 +207,9 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     Rule("knowledge", "lessons", ("lost", "recorded"),
          "The knowledge plugin keeps lessons learned and templates in one searchable place for "
          "the next project."),
+    Rule("governance", "decisions", ("email", "per_project"),
+         "The governance plugin runs gate reviews and board meetings whose decisions and actions "
+         "go straight into the decision log and action lists, and archives each meeting's record."),
     Rule("portfolio", "selection", ("loudest", "business_case"),
          "The portfolio plugin scores proposals against your strategic objectives, so projects "
          "are chosen on agreed criteria."),
@@ -232,6 +235,7 @@ class PlannedPlugin:
 PLANNED: tuple[PlannedPlugin, ...] = (
     PlannedPlugin("risk", "Risk register", 2, "project"),
     PlannedPlugin("knowledge", "Knowledge and lessons learned", 3, "project"),
+    PlannedPlugin("governance", "Governance: gate reviews and meetings", 3, "programme"),
     PlannedPlugin("resources", "Resources and HR", 3, "portfolio"),
     PlannedPlugin("benefits", "Benefits realisation", 4, "portfolio"),
     PlannedPlugin("portfolio", "Portfolio management", 4, "portfolio"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from core.domain.errors import ConflictError, NotFoundError, ValidationError
+from core.domain.errors import ConflictError, NotAllowedError, NotFoundError, ValidationError
 from core.domain.portfolio import Programme
 from core.domain.project import Project
 from core.pmo import PMO
@@ -51,12 +51,32 @@ def update_project(pmo: PMO, project_id: uuid.UUID, expected_version: int | None
     return project
 
 
+class StageChangeRefusedError(NotAllowedError):
+    """A plugin's ``stage_change_guard`` refused the stage change (its message says why)."""
+
+
 def move_project_to_stage(
-    pmo: PMO, project_id: uuid.UUID, stage: str, gate_decision: str, expected_version: int | None = None
+    pmo: PMO, project_id: uuid.UUID, stage: str, gate_decision: str, expected_version: int | None = None,
+    via: str | None = None,
 ) -> Project:
-    project = pmo.get(Project, project_id, expected_version)
-    project.move_to_stage(stage, gate_decision)
+    project = stage_project(pmo, project_id, stage, gate_decision, expected_version, via)
     pmo.save(project)
+    return project
+
+
+def stage_project(
+    pmo: PMO, project_id: uuid.UUID, stage: str, gate_decision: str, expected_version: int | None = None,
+    via: str | None = None,
+) -> Project:
+    """The project moved to ``stage`` but not saved: a plugin's process (a gate review) saves it
+    with its own records in one transaction. The enabled plugins' ``stage_change_guard`` may
+    refuse; ``via`` names the process asking (None: a plain stage change)."""
+    project = pmo.get(Project, project_id, expected_version)
+    refusals = pmo.hook("stage_change_guard")(pmo=pmo, project=project, to_stage=stage, via=via)
+    refusal = next((r for r in refusals if r), None)
+    if refusal:
+        raise StageChangeRefusedError(refusal, "stage")
+    project.move_to_stage(stage, gate_decision)
     return project
 
 

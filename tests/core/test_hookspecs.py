@@ -163,3 +163,29 @@ def test_hook_demo_data():
         with command_context("demo"):
             pmo.hook("demo_data")(pmo=pmo, today=date(2026, 11, 23))
         assert [n["text"] for n in sample_plugin.list_notes(pmo)] == ["Kick-off held for Intranet"]
+
+
+def test_hook_stage_change_guard(pmo):
+    """An enabled plugin refuses a stage change with a message (nothing is written); a process
+    naming itself through ``via`` is let through by the same guard."""
+    import pytest
+
+    from core.domain.errors import NotAllowedError
+    from core.hookspecs import hookimpl
+    from core.services import projects
+
+    class NoClosingWithoutSignOff:
+        @hookimpl
+        def stage_change_guard(self, pmo, project, to_stage, via):
+            return None if to_stage != "closed" or via == "sign-off" else f"{project.code} needs the sign-off"
+
+    pmo.pm.register(NoClosingWithoutSignOff())
+    with command_context("pia"):
+        project = projects.register_project(pmo, "P-1", "Intranet")
+        for stage in ("proposed", "approved", "active"):
+            projects.move_project_to_stage(pmo, project.id, stage, "gate")
+        head = pmo.ledger.max_position()
+        with pytest.raises(NotAllowedError, match="P-1 needs the sign-off") as refused:
+            projects.move_project_to_stage(pmo, project.id, "closed", "done")
+        assert refused.value.field == "stage" and pmo.ledger.max_position() == head
+        assert projects.move_project_to_stage(pmo, project.id, "closed", "done", via="sign-off").stage == "closed"
