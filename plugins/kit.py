@@ -223,8 +223,13 @@ def form_page(form: Form, action: Callable[[PMO], Any], success: Callable[[Any],
 # --- links and demo data ------------------------------------------------------------------
 
 def href(path: str) -> str:
-    """A link built outside a template (a panel's Markup) that keeps the page's moment."""
+    """A link built outside a template (a panel's Markup) that keeps the page's moment, and
+    the app's root (``/o/<slug>`` when it serves several organisations) on a root-relative
+    path that lacks it (one from ``url_for`` has it already)."""
     raw = request.args.get("as_of") if has_request_context() else None
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith("/") and not path.startswith(("//", root + "/")):
+        path = root + path
     return f"{path}{'&' if '?' in path else '?'}{urlencode({'as_of': raw})}" if raw else path
 
 

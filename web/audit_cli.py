@@ -55,9 +55,14 @@ def audit() -> None:
 @click.option("--export", "export_file", type=click.Path(exists=True, dir_okay=False),
               help="Verify an export file offline instead of the store.")
 @click.option("--public-key", help="The public key you were given (base64); default: the one in the file/store.")
+@click.option("--org", help="Verify this organisation's ledger (the same as pmo --org SLUG audit verify).")
 @click.pass_obj
-def verify(obj, export_file: str | None, public_key: str | None) -> None:
+def verify(obj, export_file: str | None, public_key: str | None, org: str | None) -> None:
     """Check every record against the chain and the seals; name the first bad position."""
+    if org:
+        from web.orgs.cli import org_store
+
+        obj.store = org_store(org)
     if export_file:
         verdict = verify_export(Path(export_file).read_text(), public_key)
     else:

@@ -12,7 +12,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from core import queries
 from core.services.users import hash_token, password_matches
 from web import security
-from web.tenancy import current_pmo
+from web.tenancy import current_pmo, has_ledger, org_scoped
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -39,6 +39,8 @@ class SignedInUser(UserMixin):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> SignedInUser | None:
+    if not has_ledger():  # no organisation, no users (platform admins sign in on their own)
+        return None
     row = queries.get_user(current_pmo(), user_id)
     return SignedInUser(row) if row and row["active"] else None
 
@@ -46,7 +48,7 @@ def _load_user(user_id: str) -> SignedInUser | None:
 @login_manager.request_loader
 def _load_user_from_token(req) -> SignedInUser | None:
     header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    if not header.startswith("Bearer ") or not has_ledger():
         return None
     row = queries.user_by_token_hash(current_pmo(), hash_token(header[len("Bearer "):].strip()))
     if row and row["active"]:
@@ -60,7 +62,8 @@ def _unauthorized():
     if request.path.startswith("/api"):
         abort(401, "sign in, or send an API token as 'Authorization: Bearer <token>'")
     flash(login_manager.login_message, "info")
-    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    here = request.full_path if request.query_string else request.path
+    return redirect(url_for("auth.login", next=request.script_root + here))  # the root: /o/<slug> with orgs
 
 
 def user() -> SignedInUser | None:
@@ -97,15 +100,16 @@ def login():
     error = None
     if request.method == "POST":
         username = (request.form.get("username") or "").strip().lower()
-        wait = security.login_wait(username)
+        throttled = org_scoped(username)  # ann of one organisation is not ann of another
+        wait = security.login_wait(throttled)
         if wait:
             return security.too_many_sign_ins(wait)
         row = queries.get_user(current_pmo(), username)
         if row and row["active"] and password_matches(row["password_hash"], request.form.get("password", "")):
-            security.login_succeeded(username)
+            security.login_succeeded(throttled)
             login_user(SignedInUser(row))
             return redirect(_safe_next(request.args.get("next")))
-        security.login_failed(username)
+        security.login_failed(throttled)
         error = "Unknown username or wrong password."
     return render_template("auth/login.html", error=error), (401 if error else 200)
 

@@ -30,6 +30,7 @@ from events.context import NoCommandContextError, command_context
 from events.store import DEFAULT_STORE, StoreURLError
 from plugins import BUILTINS
 from web import audit_cli, backup_cli, import_cli, report_cli
+from web.orgs import cli as orgs_cli
 
 
 def default_actor() -> str:
@@ -131,12 +132,18 @@ def make_cli(extra_plugins: tuple = (), entry_points: bool = True) -> PMOGroup:
     @click.option("--as", "actor", envvar="PMO_ACTOR", default=default_actor,
                   help="Who runs state changes (env PMO_ACTOR; default: your user name).")
     @click.option("--reason", default="", help="Why: kept with every event this command writes.")
+    @click.option("--org", envvar="PMO_ORG", default=None,
+                  help="Run the command against this organisation's ledger (see pmo orgs; env PMO_ORG).")
     @click.pass_context
-    def cli(ctx: click.Context, store: str, actor: str, reason: str) -> None:
+    def cli(ctx: click.Context, store: str, actor: str, reason: str, org: str | None) -> None:
         """PMO Ledger: a project-management office on an immutable, verifiable ledger."""
+        if org and ctx.invoked_subcommand != "orgs":
+            store = orgs_cli.org_store(org)
         state = CliState(store, actor, reason, tuple(extra_plugins), entry_points)
         ctx.obj = state
         ctx.call_on_close(state.close)
+        if org and ctx.invoked_subcommand != "orgs":
+            ctx.call_on_close(lambda: orgs_cli.sync_members_after(org, store, None, state))
 
     for command in (init, demo, users, projections):
         cli.add_command(command)
@@ -147,6 +154,7 @@ def make_cli(extra_plugins: tuple = (), entry_points: bool = True) -> PMOGroup:
     backup_cli.register(cli)
     report_cli.register(cli)
     import_cli.register(cli)
+    orgs_cli.register(cli)
     return cli
 
 

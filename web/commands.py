@@ -8,7 +8,7 @@ from flask import Flask, g, request
 
 # One implementation for core pages and plugin pages: ``with command(reason) as pmo: ...``
 from plugins.kit import command  # noqa: F401  (re-exported for web.views and web.api)
-from web.tenancy import current_pmo
+from web.tenancy import current_pmo, has_ledger
 
 _CORRELATION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
         given = request.headers.get("X-Correlation-ID", "")
         g.correlation_id = given if _CORRELATION.match(given) else uuid.uuid4().hex
         # Plugins may not import web/; their views find this request's PMO here.
-        g.pmo = current_pmo()
+        g.pmo = current_pmo() if has_ledger() else None  # None: a platform page
 
     @app.after_request
     def _echo_correlation_id(response):

@@ -1,7 +1,7 @@
 """Structured logs: one JSON object per line, each carrying the request's correlation id.
 
 ``init_app`` logs every request on the ``pmo.request`` logger (method, path, status, duration,
-user, correlation id) and adds the correlation id to every other record logged while a
+user, correlation id; the organisation, when the app serves several) and adds the correlation id to every other record logged while a
 request runs. ``JSONFormatter`` writes the lines; ``gunicorn.conf.py`` installs it for the
 ``pmo`` loggers and for gunicorn's error log. Without that configuration (tests, the CLI)
 the records go wherever Python's logging sends them, at INFO: usually nowhere.
@@ -61,7 +61,11 @@ def init_app(app: Flask) -> None:
             # The user Flask-Login already loaded for this request, if any (never load it
             # just to log it).
             user = g.get("_login_user")
+            # Serving several organisations: which one (web/tenancy.py); the path is the app's,
+            # without /o/<slug>.
+            org = {"org": g.pmo_org["slug"]} if g.get("pmo_org") else {}
             request_log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                **org,
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,

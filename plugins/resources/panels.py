@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import url_for
 from markupsafe import Markup
 
 from core.pmo import PMO
@@ -50,8 +51,8 @@ def project_panel(unit: PMO, project: dict, at: int | None, today: date, editabl
                             'beyond their capacity:</p><ul>{}</ul></div>').format(items))
     links = [Markup('<a href="{}">Capacity heat map</a>').format(href("/resources/heatmap"))]
     if editable:
-        links += [Markup('<a href="/resources/allocations/new?project={}">Allocate someone</a>').format(code),
-                  Markup('<a href="/resources/demand/new?project={}">Ask for a role</a>').format(code)]
+        links += [Markup('<a href="{}">Allocate someone</a>').format(url_for("resources.new_allocation", project=code)),
+                  Markup('<a href="{}">Ask for a role</a>').format(url_for("resources.new_demand", project=code))]
     parts.append(Markup("<p>{}</p>").format(Markup(" · ").join(links)))
     return {"title": "Team", "html": Markup("").join(parts)}
 

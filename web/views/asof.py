@@ -114,7 +114,8 @@ def _args_without(*names: str) -> list[tuple[str, str]]:
 
 def _url_without(*names: str) -> str:
     query = urlencode(_args_without(*names))
-    return f"{request.path}?{query}" if query else request.path
+    path = request.script_root + request.path  # the root: /o/<slug> when serving several organisations
+    return f"{path}?{query}" if query else path
 
 
 def keep(href: str) -> str:
@@ -167,7 +168,7 @@ def _template_values() -> dict:
         "as_of_error": g.get("page_as_of_error"),
         "now_url": _url_without(PARAM),
         # The header's date picker reloads this page (with its filters) at the chosen day.
-        "picker_action": request.path if here else url_for("pages.dashboard"),
+        "picker_action": request.script_root + request.path if here else url_for("pages.dashboard"),
         "picker_keep": _args_without(*RESTART) if here else [],
         "real_today": date.today(),
     }
