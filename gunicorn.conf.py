@@ -11,6 +11,10 @@ PMO_MAX_REQUESTS  restart a worker after about this many requests (0 = never; de
 PMO_LOG_LEVEL     debug, info (default), warning, error
 PMO_STORE         the ledger (see README). SQLite: several workers on one file are fine;
                   writes are serialised by SQLite's lock and each event is projected once.
+PMO_PAGE_CACHE    rendered pages each worker keeps, keyed by the read models' positions,
+                  user and URL (default 256; 0 = off; see web/page_cache.py). A write moves
+                  the positions, so no page older than the ledger's head is ever served.
+PMO_PAGE_CACHE_MB the most memory those pages may take per worker (default 32)
 PMO_PROJECTIONS   inline (default): each worker catches the read models up after a write.
                   external: run ``pmo projections run`` beside gunicorn (PostgreSQL); the
                   workers then only wait for it to reach their own writes.

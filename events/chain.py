@@ -166,9 +166,10 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder, ChainReader):
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str]]:
         with self.datastore.transaction(commit=False) as c:
+            c.row_factory = None  # plain tuples (the connection makes Rows)
             c.execute("SELECT position, hash FROM ledger_chain WHERE position > ? ORDER BY position LIMIT ?",
                       (after, limit))
-            return [(r[0], r[1]) for r in c.fetchall()]
+            return c.fetchall()
 
     def select_seals(self) -> list[tuple[int, str, str]]:
         with self.datastore.transaction(commit=False) as c:
@@ -321,19 +322,23 @@ def verify_chain(
     while the check runs is not mistaken for tampering.
     """
     seals_at = {position: (h, sig) for position, h, sig in seals}
-    if upto is not None:
-        records = itertools.takewhile(lambda r: r[0] <= upto, records)
-        chain = itertools.takewhile(lambda c: c[0] <= upto, chain)
-    records_it, chain_it = iter(records), iter(chain)
-    record, link = next(records_it, None), next(chain_it, None)
+    last = upto if upto is not None else float("inf")
     previous, checked = GENESIS, 0
     digest = bytes.fromhex(GENESIS)
     sha256, pack = hashlib.sha256, _VERSION.pack
-    while record is not None or link is not None:
-        if link is None or (record is not None and record[0] < link[0]):
-            return Verdict(False, checked, previous, record[0],
-                           "record inserted: it is not in the chain the application wrote")
-        if record is None or link[0] < record[0]:
+    # Records and chain rows advance together: the first pair whose positions differ (or a
+    # side that ends first) is where a record was inserted or deleted.
+    for record, link in itertools.zip_longest(records, chain):
+        if record is not None and record[0] > last:
+            record = None
+        if link is not None and link[0] > last:
+            link = None
+        if record is None or link is None or record[0] != link[0]:
+            if record is None and link is None:
+                break
+            if link is None or (record is not None and record[0] < link[0]):
+                return Verdict(False, checked, previous, record[0],  # type: ignore[index]
+                               "record inserted: it is not in the chain the application wrote")
             return Verdict(False, checked, previous, link[0], "record deleted: the chain has it, the store does not")
         position, oid, version, topic, state = record
         # record_hash(), inlined: the previous link stays binary, one hash call per record.
@@ -351,11 +356,15 @@ def verify_chain(
         previous, checked = expected, checked + 1
         if progress is not None:
             progress(position)
-        record, link = next(records_it, None), next(chain_it, None)
     return Verdict(True, checked, previous)
 
 
 def iter_records(recorder: Any, batch: int = 10_000, after: int = 0) -> Iterator[Record]:
+    # Pages chained in C: no Python frame per record.
+    return itertools.chain.from_iterable(_record_pages(recorder, batch, after))
+
+
+def _record_pages(recorder: Any, batch: int, after: int) -> Iterator[list[Record]]:
     select = getattr(recorder, "select_records", None)
     while True:
         if select is not None:
@@ -363,16 +372,20 @@ def iter_records(recorder: Any, batch: int = 10_000, after: int = 0) -> Iterator
         else:
             rows = [(r.id, r.originator_id, r.originator_version, r.topic, r.state) for r in
                     recorder.select_notifications(start=after, limit=batch, inclusive_of_start=False)]
-        yield from rows
+        yield rows
         if len(rows) < batch:
             return
         after = rows[-1][0]
 
 
 def iter_chain(recorder: ChainReader, batch: int = 10_000, after: int = 0) -> Iterator[tuple[int, str]]:
+    return itertools.chain.from_iterable(_chain_pages(recorder, batch, after))
+
+
+def _chain_pages(recorder: ChainReader, batch: int, after: int) -> Iterator[list[tuple[int, str]]]:
     while True:
         rows = recorder.select_chain(after, batch)
-        yield from rows
+        yield rows
         if len(rows) < batch:
             return
         after = rows[-1][0]

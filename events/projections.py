@@ -23,8 +23,11 @@ from events.temporal import UTCDateTime
 # Events per transaction when rebuilding; catching up takes what is there in 1,000s.
 REBUILD_BATCH = 5000
 REBUILD_CACHE_KB = 128 * 1024
+# Rows per table a runner remembers between two catch-ups (a web worker's memory stays flat).
+KEPT_KEYS = 2_000
 
 Handler = Callable[[sa.Connection, int, Any], None]
+NamesResolver = Callable[[sa.Connection], Iterable[str]]
 Progress = Callable[[int, int], None]  # (done, total)
 
 PROJECTIONS_MODES = ("inline", "external")
@@ -52,16 +55,12 @@ tracking_table = sa.Table(
 
 # Built once: catching up runs after every command, and building statements costs more than
 # running them.
-_LOCK_POSITIONS = (
-    sa.select(tracking_table.c.name, tracking_table.c.position)
-    .where(tracking_table.c.name.in_(sa.bindparam("names", expanding=True)))
-    .with_for_update()
-)
-_SET_POSITION = (
-    tracking_table.update()
-    .where(tracking_table.c.name == sa.bindparam("tracked_name"))
-    .values(position=sa.bindparam("new_position"))
-)
+_LOCK_ALL: dict[str, str] = {}  # per dialect
+
+
+def _set_position_sql(dialect: sa.Dialect) -> str:
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    return f"UPDATE projection_tracking SET position = {mark} WHERE name = {mark}"
 
 
 class Projection:
@@ -103,6 +102,10 @@ class ProjectionRunner:
         # Reads of the tracking rows need no write lock (on SQLite the writer engine takes it).
         self.reader = reader or engine
         self.projections = {p.name: p for p in projections}
+        temporal.watch_engine(engine)
+        # The rows the last catch-up touched and the positions it committed (see catch_up);
+        # a list so that two threads never share one (each takes it out while working).
+        self._kept: list[tuple[temporal.Batch, dict[str, int]]] = []
 
     def setup(self) -> None:
         """Create missing tables. A projection seen for the first time, or whose tables the
@@ -148,57 +151,104 @@ class ProjectionRunner:
         return self.ledger.max_position() - min(positions.values(), default=0)
 
     def catch_up(
-        self, names: Iterable[str] | None = None, progress: Progress | None = None, batch: int = 1000,
-        rows: temporal.Batch | None = None,
+        self, names: Iterable[str] | NamesResolver | None = None, progress: Progress | None = None,
+        batch: int = 1000, rows: temporal.Batch | None = None, written: list[tuple[int, Any]] | None = None,
     ) -> int:
         """Apply every event not yet applied; returns how many log records were read.
 
-        One transaction per ``batch`` records. The temporal rows the handlers touch are
-        remembered from one transaction to the next (``rows``), unless someone else moved a
-        tracking position in between: then they are looked up again.
+        One transaction per ``batch`` records. ``names``: the projections to catch up, or a
+        function that picks them inside the transaction (from the read models as they are
+        under the lock). The temporal rows the handlers touch are remembered from one
+        transaction to the next, and from one call to the next (``rows``, else the runner's
+        own), unless someone else moved a tracking position in between: then they are
+        looked up again.
+
+        ``written``: the ``(position, event)`` records the caller has just written. When the
+        projections stand right before them (nobody else's events in between), they are
+        applied without reading the log back, and the call ends there: whoever wrote later
+        records catches them up after their own save.
         """
-        selected = [self.projections[n] for n in (names or self.projections)]
-        if not selected:
+        resolve = names if callable(names) else None
+        fixed = None if resolve is not None else list(names or self.projections)
+        if fixed is not None and not fixed:
             return 0
-        head = self.ledger.max_position()
+        head = self.ledger.max_position() if progress is not None else 0
         done = 0
         start = None
-        fresh = rows is None
-        rows = rows if rows is not None else temporal.Batch()
-        left: dict[str, int] | None = None  # the positions this call committed last
-        while True:
-            with self.engine.begin() as conn:
-                if batch >= REBUILD_BATCH and conn.dialect.name == "sqlite":
-                    # Big batches touch indexes all over big tables: give SQLite a page cache
-                    # to match (its default is 2 MB), for this connection.
-                    conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KB}")
-                positions = dict(conn.execute(_LOCK_POSITIONS, {"names": [p.name for p in selected]}).all())
-                if left is not None and positions != left:
-                    rows.discard()  # another process applied events in between
-                if fresh and left is None:
-                    # Nothing applied yet means no rows yet (rows and position commit together).
-                    rows.empty.update(t for p in selected if not positions.get(p.name)
-                                      for t in p.metadata.sorted_tables)
-                low = min(positions.get(p.name, 0) for p in selected)
-                if start is None:
-                    start = low
-                records = self.ledger.read_batch(after=low, limit=batch)
-                with temporal.batch(conn, rows):
-                    self._apply(conn, selected, positions, records)
-                if records:
-                    last = records[-1][0]
-                    moved = [p.name for p in selected if last > positions.get(p.name, 0)]
-                    if moved:
-                        conn.execute(_SET_POSITION, [{"tracked_name": name, "new_position": last} for name in moved])
-                        positions.update(dict.fromkeys(moved, last))
-                left = positions
-            done += len(records)
-            if progress is not None:
-                progress(min(done, max(head - start, done)), max(head - start, done))
-            # ``limit`` counts records, not positions, so a short batch is the end of the log
-            # even where the numbering skips (PostgreSQL).
-            if len(records) < batch:
-                return done
+        if rows is None:
+            # Remembered from this runner's last commit: true while nobody else moved a position.
+            try:
+                rows, left = self._kept.pop()
+            except IndexError:
+                rows, left = temporal.Batch(), None
+            fresh, keep = left is None, True
+        else:
+            fresh, keep, left = False, False, None
+        try:
+            while True:
+                with self.engine.begin() as conn:
+                    if batch >= REBUILD_BATCH and conn.dialect.name == "sqlite":
+                        # Big batches touch indexes all over big tables: give SQLite a page cache
+                        # to match (its default is 2 MB), for this connection.
+                        conn.exec_driver_sql(f"PRAGMA cache_size = -{REBUILD_CACHE_KB}")
+                    positions = self._lock_positions(conn)
+                    if left is not None and positions != left:
+                        rows.discard()  # another process applied events in between
+                    selected = [self.projections[n] for n in (resolve(conn) if resolve else fixed)]
+                    if not selected:
+                        return done
+                    if fresh and left is None:
+                        # Nothing applied yet means no rows yet (rows and position commit together).
+                        rows.empty.update(t for p in selected if not positions.get(p.name)
+                                          for t in p.metadata.sorted_tables)
+                    low = min(positions.get(p.name, 0) for p in selected)
+                    if start is None:
+                        start = low
+                    if written and written[0][0] - 1 == low:
+                        records, last_round = written, True
+                    else:
+                        records, last_round = self.ledger.read_batch(after=low, limit=batch), False
+                    written = None
+                    with temporal.batch(conn, rows):
+                        self._apply(conn, selected, positions, records)
+                    if records:
+                        last = records[-1][0]
+                        moved = [p.name for p in selected if last > positions.get(p.name, 0)]
+                        if moved:
+                            temporal.driver_executemany(conn, _set_position_sql(conn.dialect),
+                                                        [(last, n) for n in moved])
+                            positions.update(dict.fromkeys(moved, last))
+                    left = positions
+                done += len(records)
+                if progress is not None:
+                    progress(min(done, max(head - start, done)), max(head - start, done))
+                # ``limit`` counts records, not positions, so a short batch is the end of the log
+                # even where the numbering skips (PostgreSQL).
+                if last_round or len(records) < batch:
+                    break
+        except BaseException:
+            keep = False
+            raise
+        finally:
+            if keep and left is not None and len(self._kept) < 4:
+                rows.trim(KEPT_KEYS)
+                self._kept.append((rows, left))
+        return done
+
+    def _lock_positions(self, conn: sa.Connection) -> dict[str, int]:
+        """Every tracking row, locked until the transaction ends (SQLite: BEGIN IMMEDIATE
+        has locked the database already)."""
+        sql = _LOCK_ALL.get(conn.dialect.name)
+        if sql is None:
+            sql = _LOCK_ALL[conn.dialect.name] = (
+                "SELECT name, position FROM projection_tracking"
+                + (" FOR UPDATE" if conn.dialect.name == "postgresql" else ""))
+        return {name: position for name, position in temporal.driver_rows(conn, sql)
+                if name in self.projections}
+
+    def forget(self) -> None:
+        """Drop the rows remembered between calls (the tables were rebuilt or replaced)."""
+        self._kept.clear()
 
     @staticmethod
     def _apply(conn: sa.Connection, selected: list[Projection], positions: dict[str, int],
@@ -220,6 +270,7 @@ class ProjectionRunner:
     def rebuild(self, names: Iterable[str] | None = None, progress: Progress | None = None) -> int:
         """Drop the read-model tables and build them again from the whole ledger."""
         selected = list(names or self.projections)
+        self.forget()
         with self.engine.begin() as conn:
             for name in selected:
                 self.projections[name].metadata.drop_all(conn)

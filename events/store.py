@@ -18,7 +18,9 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, unquote, urlparse
 
 import sqlalchemy as sa
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 from sqlalchemy.pool import StaticPool
 
@@ -71,7 +73,14 @@ def parse_store_url(url: str | None = None) -> StoreConfig:
             {"connect_args": {"timeout": timeout}},
         )
     if parsed.scheme in ("postgresql", "postgres"):
-        schema = parse_qs(parsed.query).get("schema", [""])[0]
+        query = parse_qs(parsed.query)
+        schema = query.get("schema", [""])[0]
+        # ?pool_size=1&max_overflow=2: a process with many stores open at once (several
+        # organisations) keeps each one's connections few; one store keeps the defaults.
+        try:
+            pool = {k: int(query.get(k, [d])[0]) for k, d in (("pool_size", "5"), ("max_overflow", "10"))}
+        except ValueError:
+            raise StoreURLError(f"pool_size and max_overflow must be whole numbers: {url!r}") from None
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": parsed.path.lstrip("/") or "postgres",
@@ -79,10 +88,11 @@ def parse_store_url(url: str | None = None) -> StoreConfig:
             "POSTGRES_PORT": str(parsed.port or 5432),
             "POSTGRES_USER": unquote(parsed.username or os.environ.get("USER", "postgres")),
             "POSTGRES_PASSWORD": unquote(parsed.password or ""),
-            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_POOL_SIZE": str(pool["pool_size"]),
+            "POSTGRES_MAX_OVERFLOW": str(pool["max_overflow"]),
             "POSTGRES_CONNECT_TIMEOUT": "5",
         }
-        options: dict[str, Any] = {"pool_pre_ping": True}
+        options: dict[str, Any] = {"pool_pre_ping": True, **pool}  # each read-model engine: the same bound
         if schema:
             env["POSTGRES_SCHEMA"] = schema
             options["connect_args"] = {"options": f"-csearch_path={schema}"}
@@ -141,6 +151,54 @@ class Ledger(Application):
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
 
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
+        """``Application.save``, step for step, but our aggregates' events are collected
+        without the library's runtime protocol checks (``isinstance`` against a
+        ``typing.Protocol`` costs more than the rest of collecting, on Python 3.11)."""
+        if kwargs or not all(isinstance(obj, Aggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing_event: ProcessingEvent = ProcessingEvent()
+        for aggregate in objs:
+            processing_event.events.extend(aggregate.collect_events())
+            processing_event.aggregates[aggregate.id] = aggregate
+        try:
+            recordings = self._record(processing_event)
+        except IntegrityError:
+            if not self._already_stored(processing_event.events):
+                raise
+            # The connection broke after COMMIT and the driver's retry found our own records:
+            # written once, as asked. No recordings: the caller reads the positions from the log.
+            recordings = []
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        return recordings
+
+    def _already_stored(self, events: list[Any]) -> bool:
+        """Whether every one of ``events`` is in the store byte for byte (same originator,
+        version, topic and state, timestamp and correlation id included): then a clash is
+        our own earlier attempt, not someone else's write."""
+        if not events:
+            return False
+        for event in events:
+            pending = self.mapper.to_stored_event(event)
+            stored = self.recorder.select_events(
+                pending.originator_id, gt=pending.originator_version - 1, lte=pending.originator_version)
+            if not stored or stored[0].topic != pending.topic or bytes(stored[0].state) != bytes(pending.state):
+                return False
+        return True
+
+    def load(self, aggregate_id: Any, snapshotted: bool = True) -> Any:
+        """The aggregate as it is now. ``snapshotted=False`` (its class never takes snapshots)
+        skips looking for a snapshot: one query instead of two."""
+        if snapshotted or self.snapshots is None:
+            return self.repository.get(aggregate_id)
+        aggregate = None
+        for event in self.events.get(originator_id=aggregate_id):
+            aggregate = event.mutate(aggregate)
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return aggregate
+
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
@@ -184,5 +242,6 @@ def readmodel_engine(config: StoreConfig, writer: bool = False) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+            # On the driver's connection: this runs before every catch-up (see driver_cursor).
+            conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if writer else "BEGIN")
     return engine

@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 import itertools
+import operator
 import uuid
+import weakref
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -192,7 +194,10 @@ def _processor(column: sa.Column, dialect: sa.Dialect) -> Any:
 
 
 def _sqlite_moment(value: datetime) -> str:
-    if value.tzinfo is not None:
+    tz = value.tzinfo
+    if tz is timezone.utc:  # the usual case (events' timestamps): one call, no conversion
+        return value.isoformat(" ", "microseconds")[:26]
+    if tz is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value.isoformat(" ", "microseconds")
 
@@ -213,9 +218,18 @@ def _bulk_insert(table: sa.Table, dialect: sa.Dialect, rows: list[dict[str, Any]
     plain = [k for k, p in bulk.insert_columns if p is None]
     if len(plain) == len(bulk.insert_columns):
         return bulk.insert_sql, [tuple([row[k] for k in plain]) for row in rows]
-    spec = bulk.insert_columns
-    return bulk.insert_sql, [
-        tuple([row[k] if p is None or row[k] is None else p(row[k]) for k, p in spec]) for row in rows]
+    # The values in one C call per row; then only the columns with a processor, by index.
+    get = operator.itemgetter(*(k for k, _ in bulk.insert_columns))
+    processed = [(i, p) for i, (_, p) in enumerate(bulk.insert_columns) if p is not None]
+    out = []
+    for row in rows:
+        values = list(get(row))
+        for i, p in processed:
+            v = values[i]
+            if v is not None:
+                values[i] = p(v)
+        out.append(values)
+    return bulk.insert_sql, out
 
 
 def _bulk_close(table: sa.Table, dialect: sa.Dialect, closes: dict[Any, int]) -> tuple[str, list[tuple]]:
@@ -223,6 +237,30 @@ def _bulk_close(table: sa.Table, dialect: sa.Dialect, closes: dict[Any, int]) ->
     p = bulk.key_processor
     return bulk.close_sql, [(position, key if p is None or key is None else p(key))
                             for key, position in closes.items()]
+
+
+def driver_cursor(conn: sa.Connection) -> Any:
+    """A cursor of the driver's own connection, in ``conn``'s transaction. For the few
+    prepared statements a catch-up runs after every command: SQLAlchemy's execution path
+    costs more than SQLite takes to run them (and its events do not fire)."""
+    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+
+def driver_executemany(conn: sa.Connection, sql: str, rows: list[tuple]) -> None:
+    cursor = driver_cursor(conn)
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def driver_rows(conn: sa.Connection, sql: str, params: tuple = ()) -> list[tuple]:
+    cursor = driver_cursor(conn)
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 # --- batching -----------------------------------------------------------------------------
@@ -293,8 +331,10 @@ class Batch:
         if state is None:
             known = buffer.complete and key_value not in buffer.evicted
             state = buffer.keys[key_value] = _Key([] if known else None)
-        else:
-            buffer.keys[key_value] = buffer.keys.pop(key_value)  # most recently used last
+        elif len(buffer.keys) > MAX_REMEMBERED_KEYS // 4:
+            # Most recently used last, for the eviction in flush(); below this size nothing
+            # is evicted soon, and the reordering (two hashes of a UUID) is skipped.
+            buffer.keys[key_value] = buffer.keys.pop(key_value)
         return state
 
     def _execute(self, statement: Any, params: Any) -> sa.CursorResult:
@@ -305,11 +345,7 @@ class Batch:
             self.own = False
 
     def _execute_many(self, sql: str, rows: list[tuple]) -> None:
-        self.own = True
-        try:
-            self.conn.exec_driver_sql(sql, rows)  # type: ignore[union-attr]
-        finally:
-            self.own = False
+        driver_executemany(self.conn, sql, rows)  # type: ignore[arg-type]
 
     def insert(self, table: sa.Table, row: dict[str, Any]) -> None:
         buffer = self._buffer(table)
@@ -411,6 +447,17 @@ class Batch:
                 self._execute_many(*_bulk_insert(table, dialect, rows))
         self.appends = {}
 
+    def trim(self, max_keys: int) -> None:
+        """Remember at most ``max_keys`` keys per table (the most recently used): for a batch
+        kept between calls, after its flush. What is dropped is looked up again if needed."""
+        self.empty = set()
+        for buffer in self.tables.values():
+            buffer.misses = 0
+            if len(buffer.keys) > max_keys:
+                for key in list(itertools.islice(buffer.keys, len(buffer.keys) - max_keys)):
+                    del buffer.keys[key]
+                buffer.complete, buffer.evicted = False, set()
+
     def forget(self, table: sa.Table | None = None) -> None:
         """Someone else wrote to ``table`` (None: maybe any table): look rows up again."""
         for t, buffer in self.tables.items():
@@ -436,6 +483,24 @@ class Batch:
             self.forget()
 
 
+_WATCHED: "weakref.WeakSet[sa.Engine]" = weakref.WeakSet()
+
+
+def _before_execute(conn, statement, multiparams, params, execution_options):
+    batch_ = _BATCHES.get(id(conn))
+    if batch_ is not None:
+        batch_.before_execute(conn, statement, multiparams, params, execution_options)
+
+
+def watch_engine(engine: sa.Engine) -> None:
+    """Let batches on this engine's connections see other statements through one listener on
+    the engine, instead of one added and removed per batch (which costs more than a small
+    batch's writes)."""
+    if engine not in _WATCHED:
+        sa.event.listen(engine, "before_execute", _before_execute)
+        _WATCHED.add(engine)
+
+
 @contextmanager
 def batch(conn: sa.Connection, keep: Batch | None = None) -> Iterator[Batch]:
     """Buffer temporal writes on ``conn`` until the block ends, then flush them.
@@ -450,7 +515,10 @@ def batch(conn: sa.Connection, keep: Batch | None = None) -> Iterator[Batch]:
     buffer = keep if keep is not None else Batch()
     buffer.conn = conn
     _BATCHES[id(conn)] = buffer
-    sa.event.listen(conn, "before_execute", buffer.before_execute)
+    # Any other engine's connection gets a listener of its own for the batch.
+    watched = conn.engine in _WATCHED
+    if not watched:
+        sa.event.listen(conn, "before_execute", buffer.before_execute)
     try:
         yield buffer
         buffer.flush()
@@ -458,7 +526,8 @@ def batch(conn: sa.Connection, keep: Batch | None = None) -> Iterator[Batch]:
         buffer.discard()
         raise
     finally:
-        sa.event.remove(conn, "before_execute", buffer.before_execute)
+        if not watched:
+            sa.event.remove(conn, "before_execute", buffer.before_execute)
         del _BATCHES[id(conn)]
         buffer.conn = None
 

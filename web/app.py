@@ -14,8 +14,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from core.plugins import flatten
 from web import auth, commands, errors, input_guard, security, store_errors
-from web import health
+from web import health, page_cache
 from web import logging as request_logging
+from web import tenancy
 from web.tenancy import current_pmo
 
 csrf = CSRFProtect()
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
+    tenancy.init_app(app)  # first: with several organisations, which one is decided before all else
     csrf.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
@@ -85,8 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     owner: dict[str, str] = {}  # blueprint name -> plugin name
     app.extensions["pmo_plugin_blueprints"] = owner
     with app.app_context():
-        pmo = current_pmo()
-        for impl in pmo.pm.hook.register_blueprints.get_hookimpls():
+        for impl in tenancy.plugin_manager().hook.register_blueprints.get_hookimpls():
             plugin_name = impl.plugin.plugin_info()["name"] if hasattr(impl.plugin, "plugin_info") else None
             for blueprint in impl.function() or []:
                 if plugin_name:
@@ -115,11 +116,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def _navigation():
         from flask_login import current_user
 
+        if not tenancy.has_ledger():  # a platform page, or an address of no organisation
+            return {"plugin_nav": []}
         user = current_user if current_user.is_authenticated else None
         moment = g.get("page_as_of")  # set by web.views.asof for pages shown as of a moment
         as_of = moment.position if moment is not None else None
         return {"plugin_nav": flatten(current_pmo().hook("nav_links")(user=user, as_of=as_of))}
 
+    page_cache.init_app(app)  # last: it needs the page's moment and the signed-in user
     return app
 
 

@@ -18,6 +18,7 @@ from core import queries as core_queries
 from core.domain.action import is_overdue
 from core.pmo import PMO
 from core.projections import actions as actions_t
+from core.projections import programmes as programmes_t
 from core.projections import projects as projects_t
 from events.temporal import visible
 from plugins.risk.domain import DEFAULT_SCALE, LEVELS, PRIORITIES, Scale
@@ -63,16 +64,26 @@ def settings_row(pmo: PMO, at: int | None = None) -> Row:
 # --- names for ids --------------------------------------------------------------------------
 
 def _places(pmo: PMO, at: int | None, rows: list[Row]) -> tuple[dict, dict]:
-    """The projects and programmes ``rows`` name. A project's panel names one project: looking
-    it up beats listing thousands (the whole list once cost two thirds of a project page)."""
-    wanted = {r["project_id"] for r in rows if r.get("project_id")}
-    if len(wanted) <= 25:
-        found = (core_queries.get_project(pmo, pid, at=at) for pid in wanted)
-        projects = {p["id"]: p for p in found if p}
-    else:
-        projects = {p["id"]: p for p in core_queries.list_projects(pmo, at=at)}
+    """The projects and programmes ``rows`` name, looked up by id in one query: a project's
+    panel names one project, a register page fifty (listing the whole portfolio once cost two
+    thirds of a project page)."""
+    projects = core_queries.projects_by_ids(pmo, [r.get("project_id") for r in rows], at)
     programmes = {p["id"]: p for p in core_queries.list_programmes(pmo, at=at)}
     return projects, programmes
+
+
+def _where_sql(table: sa.Table, at: int | None) -> tuple[sa.FromClause, sa.ColumnElement]:
+    """``table`` joined to the names of its places, and the database's own ``where`` column,
+    the same text ``_where`` writes: the project's code, 'Programme <code>' or 'Portfolio'."""
+    project = projects_t.alias("where_project")
+    programme = programmes_t.alias("where_programme")
+    joined = (table.outerjoin(project, sa.and_(project.c.id == table.c.project_id, visible(project, at)))
+              .outerjoin(programme, sa.and_(programme.c.id == table.c.programme_id, visible(programme, at))))
+    where = sa.case((project.c.code.is_not(None), project.c.code),
+                    (sa.and_(table.c.scope == "programme", programme.c.code.is_not(None)),
+                     sa.literal("Programme ") + programme.c.code),
+                    else_=sa.literal("Portfolio"))
+    return joined, where
 
 
 def _where(row: Row, projects: dict, programmes: dict) -> Row:
@@ -124,8 +135,8 @@ def _sort_key(sort: str):
             return (row["score"] is None, row["score"] or 0)
         if sort == "level":
             return (row["level"] is None, LEVEL_RANK.get(row["level"], -1))
-        if sort == "project":
-            return (row["where"] or "", row["ref"] or "")
+        if sort == "project":  # never empty: 'Portfolio' at least
+            return (False, (row["where"] or "", row["ref"] or ""))
         value = row.get(sort)
         return (value is None, value if value is not None else "")
     return key
@@ -178,6 +189,47 @@ def list_risks(
     that assessment; without it, ``level`` is the current exposure's level.
     """
     today = today or date.today()
+    stmt = _risks_where(at, today, project_id, programme_id, scope, status, kind, level, category, owner,
+                        basis, probability, impact, review_due, q)
+    return sort_rows(_risk_details(pmo, at, today, _rows(pmo, stmt)), sort, RISK_SORTS, "-score")
+
+
+def risks_page(
+    pmo: PMO, at: int | None = None, today: date | None = None, page: int = 1,
+    size: int = core_queries.PER_PAGE, *, sort: str = "-score", project_id: Any = None,
+    programme_id: Any = None, scope: str | None = None, status: str | None = "open", kind: str | None = None,
+    level: str | None = None, category: str | None = None, owner: str | None = None,
+    basis: str | None = None, probability: int | None = None, impact: int | None = None,
+    review_due: bool | None = None, q: str | None = None,
+) -> core_queries.Page:
+    """One page of ``list_risks``, in the same order, sorted and counted by the database:
+    only the page's rows get their places and mitigations looked up."""
+    today = today or date.today()
+    stmt = _risks_where(at, today, project_id, programme_id, scope, status, kind, level, category, owner,
+                        basis, probability, impact, review_due, q)
+    joined, where = _where_sql(risks, at)
+    stmt = stmt.with_only_columns(*risks.c).select_from(joined)
+    found = core_queries.paged(pmo, stmt.order_by(*_sql_order(sort, where)), page, size)
+    return core_queries.Page(_risk_details(pmo, at, today, found.rows), found.total, found.number, found.size)
+
+
+def _sql_order(sort: str, where: sa.ColumnElement) -> list[sa.ColumnElement]:
+    """``sort_rows``' order in SQL: the sort field (empty values last either way), then
+    where and reference."""
+    name = (sort or "-score").lstrip("-")
+    if name not in RISK_SORTS:
+        name, sort = "score", "-score"
+    descending = sort.startswith("-")
+    tail = [where, risks.c.ref, risks.c.id]
+    if name == "project":
+        return [where.desc(), risks.c.ref.desc(), risks.c.id] if descending else tail
+    column = (sa.case(*((risks.c.level == lv, n) for lv, n in LEVEL_RANK.items()), else_=None)
+              if name == "level" else risks.c[name])
+    return [column.is_(None), column.desc() if descending else column.asc(), *tail]
+
+
+def _risks_where(at, today, project_id, programme_id, scope, status, kind, level, category, owner, basis,
+                 probability, impact, review_due, q) -> sa.Select:
     t = risks
     stmt = _register(t, at, project_id, programme_id, scope, status, q, ("title", "ref", "description"),
                      kind=kind, category=category, owner=owner)
@@ -191,11 +243,42 @@ def list_risks(
     if review_due is not None:
         due = sa.and_(t.c.status == "open", t.c.review_date < today)
         stmt = stmt.where(due if review_due else sa.not_(due) | t.c.review_date.is_(None))
-    rows = _rows(pmo, stmt)
+    return stmt
+
+
+def _risk_details(pmo: PMO, at: int | None, today: date, rows: list[Row]) -> list[Row]:
+    """Rows of the risks table with their place and the state of their mitigations."""
     projects, programmes = _places(pmo, at, rows)
     state = _mitigation_state(pmo, [r["id"] for r in rows], at, today)
-    rows = [_risk_row(_where(r, projects, programmes), today, state.get(r["id"], [])) for r in rows]
-    return sort_rows(rows, sort, RISK_SORTS, "-score")
+    return [_risk_row(_where(r, projects, programmes), today, state.get(r["id"], [])) for r in rows]
+
+
+def risk_owners(pmo: PMO, at: int | None = None) -> list[str]:
+    """Everyone who owns a risk of any status, for the register's filter."""
+    stmt = sa.select(risks.c.owner).distinct().where(visible(risks, at), risks.c.owner.is_not(None))
+    with pmo.read() as conn:
+        return sorted(conn.execute(stmt).scalars())
+
+
+def dashboard_counts(pmo: PMO, at: int | None = None, today: date | None = None, critical_top: int = 8) -> Row:
+    """What the dashboard widget shows, counted by the database: open risks per level, the
+    ``critical_top`` most severe critical ones (in the register's order), reviews due and
+    open issues."""
+    today = today or date.today()
+    open_risk = sa.and_(visible(risks, at), risks.c.status == "open")
+    joined, where = _where_sql(risks, at)
+    with pmo.read() as conn:
+        by_level = dict(conn.execute(sa.select(risks.c.level, sa.func.count()).where(open_risk)
+                                     .group_by(risks.c.level)).all())
+        due = conn.execute(sa.select(sa.func.count()).where(open_risk, risks.c.review_date < today)).scalar_one()
+        issues_open = conn.execute(sa.select(sa.func.count()).where(
+            visible(issues, at), issues.c.status == "open")).scalar_one()
+        critical = [dict(r._mapping) for r in conn.execute(
+            sa.select(risks.c.id, risks.c.ref, risks.c.title, risks.c.score, where.label("where"))
+            .select_from(joined).where(open_risk, risks.c.level == "critical")
+            .order_by(*_sql_order("-score", where)).limit(critical_top))]
+    return {"by_level": {level: by_level.get(level, 0) for level in LEVELS}, "critical": critical,
+            "review_due": due, "issues": issues_open}
 
 
 def get_risk(pmo: PMO, risk_id: Any, at: int | None = None, today: date | None = None) -> Row | None:

@@ -107,13 +107,15 @@ def index():
     unit, at = kit.pmo(), kit.at()
     args = _args(FILTERS)
     filters = risk_filters(args, at)
-    rows = [] if filters is None else queries.list_risks(unit, at, kit.today(), sort=args["sort"] or "-score",
-                                                         **filters)
-    everything = queries.list_risks(unit, at, kit.today(), status="all")
+    # Fifty at a time, sorted and counted by the database: the register stays the same size
+    # however many risks the portfolio carries (the exports still hold every row).
+    found = (core_queries.Page([], 0, 1) if filters is None else
+             queries.risks_page(unit, at, kit.today(), core_queries.page_number(request.args.get("page")),
+                                sort=args["sort"] or "-score", **filters))
     return render_template(
-        "risk/list.html", rows=rows, args=args, filtered=any(v for k, v in args.items() if k != "sort"),
-        projects=core_queries.list_projects(unit, at=at), programmes=core_queries.list_programmes(unit, at=at),
-        owners=sorted({r["owner"] for r in everything}), statuses=STATUSES, kinds=KINDS, levels=LEVELS,
+        "risk/list.html", rows=found.rows, page=found, args=args,
+        filtered=any(v for k, v in args.items() if k != "sort"), programmes=core_queries.list_programmes(unit, at=at),
+        owners=queries.risk_owners(unit, at), statuses=STATUSES, kinds=KINDS, levels=LEVELS,
         categories=CATEGORIES, bases=BASES, sort_link=_sort_links(args, "-score"), sort=args["sort"] or "-score",
         level_rag=LEVEL_RAG, may_create=_editing() and queries.may_write(kit.user()),
         may_import=_editing() and can_edit_portfolio(kit.user()),

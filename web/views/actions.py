@@ -28,17 +28,20 @@ def index():
     unit, when = pmo(), at()
     args = {k: (request.args.get(k) or "").strip() for k in ("owner", "status", "overdue", "project")}
     project = queries.get_project(unit, args["project"], at=when) if args["project"] else None
-    rows = queries.list_actions(
-        unit, project_id=project["id"] if project else None, owner=args["owner"] or None,
-        status=args["status"] if args["status"] in STATUSES else None, overdue=OVERDUE.get(args["overdue"]),
-        at=when, today=today())
-    if args["project"] and project is None:
-        rows = []
-    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+    filters = dict(project_id=project["id"] if project else None, owner=args["owner"] or None,
+                   status=args["status"] if args["status"] in STATUSES else None,
+                   overdue=OVERDUE.get(args["overdue"]), at=when, today=today())
+    unknown = bool(args["project"]) and project is None  # an unknown project has no actions
+    if fmt := exports.export_format():  # every row of the filters as a file: ?format=csv|xlsx
+        rows = [] if unknown else queries.list_actions(unit, **filters)
         return exports.download(exports.actions(rows, projects_by_id(), today()), fmt, "actions")
+    # Fifty at a time: the list stays the same size however many actions there are.
+    found = (queries.Page([], 0, 1) if unknown else
+             queries.actions_page(unit, **filters, page=queries.page_number(request.args.get("page"))))
     return render_template(
-        "actions/list.html", rows=rows, args=args, statuses=STATUSES, projects=projects_by_id(),
-        owners=sorted({a["owner"] for a in queries.list_actions(unit, at=when)}), filtered=any(args.values()),
+        "actions/list.html", rows=found.rows, page=found, args=args, statuses=STATUSES,
+        projects=queries.projects_by_ids(unit, [a["project_id"] for a in found.rows], at=when),
+        owners=queries.action_owners(unit, at=when), filtered=any(args.values()),
     )
 
 

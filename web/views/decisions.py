@@ -24,15 +24,22 @@ bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 @require(can_read)
 def index():
     """The log, newest first, for one project or all; superseded decisions stay visible."""
-    by_id = projects_by_id()
+    unit, when = pmo(), at()
     code = request.args.get("project", "").strip()
-    project = queries.get_project(pmo(), code, at=at()) if code else None
-    rows = [] if code and project is None else queries.list_decisions(pmo(), project["id"] if project else None,
-                                                                      at=at())
-    titles = {r["id"]: r["title"] for r in rows}
-    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
-        return exports.download(exports.decisions(rows, by_id, titles), fmt, "decisions")
-    return render_template("decisions/list.html", rows=rows, projects=by_id, project=project, titles=titles)
+    project = queries.get_project(unit, code, at=when) if code else None
+    unknown = bool(code) and project is None  # an unknown project has no decisions
+    project_id = project["id"] if project else None
+    if fmt := exports.export_format():  # every row of the filter as a file: ?format=csv|xlsx
+        rows = [] if unknown else queries.list_decisions(unit, project_id, at=when)
+        titles = {r["id"]: r["title"] for r in rows}
+        return exports.download(exports.decisions(rows, projects_by_id(), titles), fmt, "decisions")
+    # Fifty at a time, newest first: the log stays the same size however long it grows.
+    found = (queries.Page([], 0, 1) if unknown else
+             queries.decisions_page(unit, project_id, at=when, page=queries.page_number(request.args.get("page"))))
+    return render_template(
+        "decisions/list.html", rows=found.rows, page=found, project=project, code=code,
+        projects=queries.projects_by_ids(unit, [d["project_id"] for d in found.rows], at=when),
+        titles=queries.decision_titles(unit, [d["superseded_by"] for d in found.rows], at=when))
 
 
 @bp.route("/<uuid:decision_id>")

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from core import permissions, queries
 from core.domain.project import STAGES
@@ -17,9 +18,8 @@ from web.views.common import pmo
 bp = Blueprint("pages", __name__)
 
 RAG_TILES = (("green", "Green"), ("amber", "Amber"), ("red", "Red"), ("none", "No report"))
-RAG_ORDER = {"red": 0, "amber": 1, "none": 2, "green": 3}
-# A PMO chases a report from every active project at least monthly.
-REPORT_DUE_DAYS = 31
+RAG_ORDER = {"red": 0, "amber": 1, "none": 2, "green": 3}  # the print pack sorts by it too
+REPORT_DUE_DAYS = queries.REPORT_DUE_DAYS
 
 
 @bp.app_context_processor
@@ -36,6 +36,15 @@ def _helpers() -> dict:
         "can_audit": lambda: permissions.can_audit(user()),
         "today": asof.today(),
     }
+
+
+@bp.app_template_global("page_url")
+def _page_url(number: int) -> str:
+    """This page's URL at page ``number`` of its list: filters, sort and ``as_of`` kept."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    if number > 1:
+        args.append(("page", str(number)))
+    return f"{request.path}?{urlencode(args)}" if args else request.path
 
 
 @bp.app_template_filter("when")
@@ -60,10 +69,10 @@ def _stage_label(stage: str | None) -> str:
 def dashboard():
     unit, when = pmo(), at()
     today = asof.today()
-    data = queries.dashboard(unit, at=when, today=today)
+    # Counted and capped by the database: the page stays the same size for ten projects or
+    # ten thousand (the lists link to the full, paged lists).
+    data = queries.dashboard_summary(unit, at=when, today=today)
     counts = {key: data["rag"].get(key, 0) for key, _ in RAG_TILES}
-    active = sorted(data["active"], key=lambda p: (RAG_ORDER[p["overall"] or "none"], p["code"]))
-    by_id = {p["id"]: p for p in queries.list_projects(unit, at=when)}
     stage_chart = charts.bar_chart(
         "stage-chart", "Projects by lifecycle stage",
         [(_stage_label(s), data["by_stage"].get(s, 0)) for s in STAGES],
@@ -71,11 +80,10 @@ def dashboard():
     rag_chart = charts.donut(
         "rag-chart", "Active projects by overall RAG",
         [(label, counts[key], f"rag-{key}") for key, label in RAG_TILES], centre="active")
-    reports_due = [p for p in active
-                   if p["last_report"] is None or (today - p["last_report"]).days > REPORT_DUE_DAYS]
     return render_template(
         "pages/dashboard.html", data=data, tiles=[(k, label, counts[k]) for k, label in RAG_TILES],
-        active=active, by_id=by_id, stage_chart=stage_chart, rag_chart=rag_chart,
-        reports_due=reports_due, report_due_days=REPORT_DUE_DAYS, portfolio=queries.portfolio(unit, at=when),
+        active=data["active"], by_id=data["projects_by_id"], counts=data["counts"], stage_chart=stage_chart,
+        rag_chart=rag_chart, reports_due=data["reports_due"], report_due_days=REPORT_DUE_DAYS,
+        portfolio=queries.portfolio(unit, at=when),
         widgets=flatten(unit.hook("dashboard_widgets")(pmo=unit, as_of=when)),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from core import queries
+from core.queries import page_number
 from core.domain.project import NEXT_STAGE, STAGES
 from core.domain.rag import RAG
 from core.permissions import can_edit_project, can_read
@@ -30,20 +31,19 @@ def index():
     """Every project, filtered by a plain GET form."""
     unit, when = pmo(), at()
     args = {k: (request.args.get(k) or "").strip() for k in ("stage", "programme", "manager", "rag", "q")}
-    rag = args["rag"] if args["rag"] in RAG else None
-    rows = queries.list_projects(unit, at=when, stage=args["stage"] or None, programme_id=args["programme"] or None,
-                                 manager=args["manager"] or None, rag=rag, q=args["q"] or None)
-    if args["rag"] == "none":
-        rows = [r for r in rows if r["overall"] is None]
-    everything = queries.list_projects(unit, at=when)
+    rag = args["rag"] if args["rag"] in (*RAG, "none") else None
+    filters = dict(stage=args["stage"] or None, programme_id=args["programme"] or None,
+                   manager=args["manager"] or None, rag=rag, q=args["q"] or None)
     programmes = queries.list_programmes(unit, at=when)
-    if fmt := exports.export_format():  # the same rows as a file: ?format=csv|xlsx
+    if fmt := exports.export_format():  # every row of the filters as a file: ?format=csv|xlsx
+        rows = queries.list_projects(unit, at=when, **filters)
         return exports.download(exports.projects(rows, {p["id"]: p for p in programmes}), fmt, "projects")
+    # Fifty at a time: the list stays the same size however large the portfolio grows.
+    found = queries.projects_page(unit, at=when, page=page_number(request.args.get("page")), **filters)
     return render_template(
-        "projects/list.html", rows=rows, args=args, stages=STAGES, programmes=programmes,
-        programme_by_id={p["id"]: p for p in programmes},
-        managers=sorted({p["manager"] for p in everything if p["manager"]}),
-        filtered=any(args.values()), total=len(everything),
+        "projects/list.html", rows=found.rows, page=found, args=args, stages=STAGES, programmes=programmes,
+        programme_by_id={p["id"]: p for p in programmes}, managers=queries.project_managers(unit, at=when),
+        filtered=any(args.values()), total=queries.count_projects(unit, at=when),
     )
 
 

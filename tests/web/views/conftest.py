@@ -30,6 +30,10 @@ class Seeded:
 @pytest.fixture
 def seeded(app, people) -> Seeded:
     """The PMO officer 'pia' sets up a portfolio of three projects through the services."""
+    return seed_pmo(app, people)
+
+
+def seed_pmo(app, people) -> Seeded:
     from core import queries
     from core.services import logs, portfolio, projects, reporting
     from web.tenancy import current_pmo
