@@ -48,5 +48,10 @@ chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
+# The suite runs on every core (pytest-xdist); a module or package whose tests share an
+# expensive fixture stays on one worker (see tests/conftest.py). One file, one at a time:
+#   make test PYTEST_ARGS="tests/test_cli.py -n0"     (or PYTEST_PARALLEL= for no workers at all)
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+
 test: $(VENV)/.installed-test chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -11,6 +13,76 @@ from events.context import command_context
 
 # Cheap password hashing for tests only (see core.services.users.HASH_METHOD).
 os.environ.setdefault("PMO_PASSWORD_HASH_METHOD", "pbkdf2:sha256:1000")
+
+# Tests that share one expensive thing run on one worker under pytest-xdist (``make test``
+# runs ``-n auto --dist loadgroup``). The kill -9 tests run real gunicorns and time their
+# kills: one after another, they do not fight each other for the two cores.
+XDIST_GROUPS = {
+    "tests/reliability/test_crash_sqlite.py": "crash",
+    "tests/reliability/test_crash_postgres.py": "crash",
+    "tests/reliability/test_projection_crash.py": "crash",
+}
+
+
+def pytest_configure(config):
+    # var/ of the working tree would be shared by parallel workers and other runs: each test
+    # process keeps its generated keys (audit_key, secret_key) in a folder of its own.
+    config._pmo_var = tempfile.mkdtemp(prefix="pmo-test-var-")
+    os.environ["PMO_VAR"] = config._pmo_var
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_pmo_var", None):
+        shutil.rmtree(config._pmo_var, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
+def pytest_collection_modifyitems(config, items):
+    """Keep a module (or package) on one xdist worker when its tests share a module- (or
+    package-) scoped fixture: it is built once, not once per worker, and the tests that
+    build on each other's changes (browser tests on one server) see them in order."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        path = item.nodeid.split("::", 1)[0]
+        group = XDIST_GROUPS.get(path) or _shared_fixture_scope(item, path)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: a worker is done
+def pytest_testnodedown(node, error):
+    from collections import Counter
+
+    stats = getattr(node, "workeroutput", {}).get("property_stats")
+    if stats:
+        node.config.stash.setdefault(_PROPERTY_STATS, Counter()).update(stats)
+
+
+_PROPERTY_STATS = pytest.StashKey()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The property tests' figures when workers ran them (tests/properties/conftest.py prints
+    them in a run without workers)."""
+    from tests.properties.stats import summary_line
+
+    stats = config.stash.get(_PROPERTY_STATS, None)
+    line = stats and summary_line(stats)
+    if line:
+        terminalreporter.write_line(line)
+
+
+def _shared_fixture_scope(item, path: str) -> str | None:
+    fixturedefs = [defs[-1] for defs in getattr(item, "_fixtureinfo").name2fixturedefs.values() if defs]
+    packages = [d.baseid for d in fixturedefs if d.scope == "package"]
+    if packages:
+        return min(packages, key=len) or path
+    if any(d.scope == "module" for d in fixturedefs):
+        return path
+    return None
 
 PG_URL = os.environ.get("PMO_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 ROLES = ("admin", "pmo", "manager", "viewer", "auditor")
@@ -87,8 +159,26 @@ def make_app(store_url: str = "memory://", **config):
 def app(tmp_path):
     """The app on PMO_TEST_STORE (memory by default; 'sqlite' or 'postgres' run every web
     test on that store instead: ``PMO_TEST_STORE=postgres make test``)."""
+    yield from _app_on_test_store(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory):
+    """One app for all tests of a module, for modules whose tests only read, or are refused
+    and write nothing (each test asserts that): an app takes about a second to build.
+    A module opts in by overriding ``app`` and ``people`` with ``shared_app`` and ``shared_people``."""
+    yield from _app_on_test_store(tmp_path_factory.mktemp("shared-app"))
+
+
+@pytest.fixture(scope="module")
+def shared_people(shared_app):
+    """``people`` of the module's ``shared_app``."""
+    return make_people(shared_app)
+
+
+def _app_on_test_store(folder):
     kind = os.environ.get("PMO_TEST_STORE", "memory")
-    url = {"postgres": postgres_store_url, "sqlite": lambda: f"sqlite:///{tmp_path}/pmo.sqlite"}.get(
+    url = {"postgres": postgres_store_url, "sqlite": lambda: f"sqlite:///{folder}/pmo.sqlite"}.get(
         kind, lambda: "memory://")()
     app = make_app(url)
     yield app
@@ -120,6 +210,10 @@ def people(app):
     Returns ``{role: {"username", "password", "token", "id"}}`` plus "manager2", a manager of
     no project.
     """
+    return make_people(app)
+
+
+def make_people(app) -> dict[str, dict]:
     from core.services import users
     from web.tenancy import current_pmo
 

@@ -61,9 +61,11 @@ def _diamond(cx: float, cy: float, r: float) -> str:
     return f"{cx:g},{cy - r:g} {cx + r:g},{cy:g} {cx:g},{cy + r:g} {cx - r:g},{cy:g}"
 
 
-def _ticks(first: date, last: date) -> list[date]:
-    """Month starts, or quarter starts when the range is long (a readable axis)."""
-    step = 1 if (last - first).days <= 550 else 3
+def _ticks(first: date, last: date, most: int = 12) -> list[date]:
+    """Month starts every 1, 2, 3, 6 or 12 months: the smallest step that gives at most
+    ``most`` labels, so they never run into each other."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = next((s for s in (1, 2, 3, 6) if months / s <= most), 12)
     m = date(first.year, ((first.month - 1) // step) * step + 1, 1)
     ticks = []
     while m <= last:
@@ -91,11 +93,13 @@ def gantt(chart_id: str, data: dict[str, Any], today: date, href: Callable[[str]
         return left + (width - left - right) * (day - first).days / span
 
     parts = [_defs(chart_id), _legend(left, 6, chart_id)]
-    for tick in _ticks(first, last):
-        if tick >= first:
-            parts.append(Markup('<g class="tick"><line x1="{x:g}" y1="{y1:g}" x2="{x:g}" y2="{y2:g}" stroke="#d8dde6">'
-                                '</line><text x="{tx:g}" y="{ty:g}" font-size="11" fill="{m}">{label}</text></g>').format(
-                x=x(tick), y1=top - 8, y2=height - 6, tx=x(tick) + 2, ty=top - 12, m=MUTED, label=tick.strftime("%b %Y")))
+    shown = [tick for tick in _ticks(first, last) if tick >= first]
+    for i, tick in enumerate(shown):
+        # The year only where it changes: "Nov 2026 Dec Jan 2027 Feb" reads at a glance.
+        label = tick.strftime("%b %Y") if i == 0 or tick.month <= shown[i - 1].month else tick.strftime("%b")
+        parts.append(Markup('<g class="tick"><line x1="{x:g}" y1="{y1:g}" x2="{x:g}" y2="{y2:g}" stroke="#d8dde6">'
+                            '</line><text x="{tx:g}" y="{ty:g}" font-size="11" fill="{m}">{label}</text></g>').format(
+            x=x(tick), y1=top - 8, y2=height - 6, tx=x(tick) + 2, ty=top - 12, m=MUTED, label=label))
     y = top
     said = []
     for group in data["programmes"]:
@@ -171,9 +175,12 @@ def bubble(chart_id: str, data: dict[str, Any], href: Callable[[str], str]) -> M
         parts.append(Markup(
             '<a href="{href}" class="bubble" data-code="{code}"><title>{title}</title>'
             '<circle cx="{cx:g}" cy="{cy:g}" r="{r:g}" fill="{fill}" fill-opacity="0.75" stroke="{ink}" '
-            'stroke-dasharray="{dash}"></circle><text x="{tx:g}" y="{ty:g}" font-size="11" fill="{ink}">{code}</text></a>'
+            'stroke-dasharray="{dash}"></circle><text x="{tx:g}" y="{ty:g}" font-size="11" text-anchor="{anchor}" '
+            'fill="{ink}">{code}</text></a>'
         ).format(href=href(p["code"]), code=p["code"], cx=cx, cy=cy, r=r, fill=fill, ink=INK, dash=dash or "none",
-                 tx=cx + r + 2, ty=cy + 4,
+                 # Labels of bubbles in the right-hand part go on their left, inside the chart.
+                 tx=cx - r - 2 if p["value"] > 3.5 else cx + r + 2, anchor="end" if p["value"] > 3.5 else "start",
+                 ty=cy + 4,
                  title=f"{p['code']} {p['name']} ({p['stage']}): value {p['value']:.2f}, risk {p['risk']:.1f}, cost {cost}"))
     desc = (f"Risk read from {data['source']}. " + "; ".join(
         f"{p['code']} value {p['value']:.2f} risk {p['risk']:.1f} cost {p['cost'] or 0:,.0f}" for p in data["points"])

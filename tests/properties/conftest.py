@@ -1,11 +1,14 @@
 """The property tests' figures, printed at the end of the run (for docs/reliability.md)."""
+from tests.properties.stats import STATS, summary_line
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the main process prints them
+        workeroutput["property_stats"] = dict(STATS)
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.properties.test_ledger_properties import STATS
-
-    if STATS["examples"]:
-        terminalreporter.write_line(
-            f"property tests: {STATS['examples']} sequences, {STATS['commands']} commands "
-            f"({STATS['valid']} valid, {STATS['invalid']} refused), {STATS['events']} events, "
-            f"{STATS['aggregates']} aggregates replayed, {STATS['as_of']} as-of positions checked")
+    line = summary_line(STATS)
+    if line:
+        terminalreporter.write_line(line)

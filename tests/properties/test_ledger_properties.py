@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
 from datetime import date
 
 import pytest
@@ -37,11 +36,11 @@ from events.projections import ProjectionRunner
 from events.store import Ledger, parse_store_url
 from tests.properties.commands import SEQUENCES, World, plan
 from tests.properties.readmodels import dump, readmodel_tables
+from tests.properties.stats import STATS
 from web.tenancy import open_pmo
 
 EXAMPLES = int(os.environ.get("PMO_PROPERTY_EXAMPLES", "40"))
 TODAY = date(2026, 6, 15)
-STATS: Counter = Counter()
 
 
 @pytest.fixture(scope="module", autouse=True)

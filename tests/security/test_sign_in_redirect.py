@@ -14,6 +14,18 @@ TAB = "/%09/evil.example"
 NEWLINES = ["/%0d%0a/evil.example", "/%0A/evil.example"]
 
 
+# Signing in writes nothing these tests look at: one app and its people for the module, and a
+# fresh client (no session) per test.
+@pytest.fixture(scope="module")
+def app(shared_app):
+    return shared_app
+
+
+@pytest.fixture(scope="module")
+def people(shared_people):
+    return shared_people
+
+
 def sign_in(client, people, next_url: str):
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     viewer = people["viewer"]

@@ -202,9 +202,24 @@ def any_options(rule: str) -> dict[str, list[str]]:
             for m in PARAM.finditer(rule) if m["conv"] == "any"}
 
 
+def plugin_params(rule: str) -> dict[str, Any]:
+    from tests.security.matrix import plugin_matrices
+
+    for matrix in plugin_matrices():
+        entry = getattr(matrix, "TABLE", {}).get(rule, {})
+        for method in sorted(entry, key=lambda m: m != "GET"):
+            params = getattr(entry[method], "params", None)
+            if params:
+                return params
+    return {}
+
+
 def urls(world: World, rule: str, side: str = "own", overrides: dict[str, Any] | None = None) -> list[str]:
-    """Every URL of ``rule`` (one per choice of its ``any()`` parameters), filled for ``side``."""
-    overrides = overrides or {}
+    """Every URL of ``rule`` (one per choice of its ``any()`` parameters), filled for ``side``.
+
+    Without ``overrides``, a plugin matrix's own parameter values for the rule are used (its
+    GET entry's first), so every suite walking the URL map fills plugin parameters alike."""
+    overrides = overrides if overrides is not None else plugin_params(rule)
     variants: list[dict[str, str]] = [{}]
     for name, options in any_options(rule).items():
         variants = [{**v, name: option} for v in variants for option in options]

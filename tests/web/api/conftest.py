@@ -40,6 +40,10 @@ class Caller:
 @pytest.fixture
 def as_(client, people):
     """``as_("pmo").post(...)``: call the API as the user of that role ("anonymous": no token)."""
+    return callers(client, people)
+
+
+def callers(client, people):
     def caller(role: str) -> Caller:
         return Caller(client, None if role == "anonymous" else people[role]["token"])
     return caller
@@ -48,6 +52,27 @@ def as_(client, people):
 @pytest.fixture
 def projects(app, people):
     """P-OWN, managed by the manager; P-OTHER, managed by manager2. ``{code: id as str}``."""
+    return register_projects(app, people)
+
+
+# The same on one app for the module (``shared_app`` of tests/conftest.py): for tests whose
+# requests are refused and which assert, with ``shared_head``, that nothing was written.
+@pytest.fixture
+def shared_as(shared_app, shared_people):
+    return callers(shared_app.test_client(), shared_people)
+
+
+@pytest.fixture(scope="module")
+def shared_projects(shared_app, shared_people):
+    return register_projects(shared_app, shared_people)
+
+
+@pytest.fixture
+def shared_head(shared_app):
+    return ledger_head(shared_app)
+
+
+def register_projects(app, people) -> dict[str, str]:
     from core.services.projects import register_project
     from web.tenancy import current_pmo
 
@@ -61,6 +86,10 @@ def projects(app, people):
 @pytest.fixture
 def head(app):
     """``head()``: the ledger's last position, to show that a refused request wrote nothing."""
+    return ledger_head(app)
+
+
+def ledger_head(app):
     from web.tenancy import current_pmo
 
     def position() -> int:

@@ -8,7 +8,9 @@ from tests.web.api.conftest import etag, plugin_rule, problem
 from web.tenancy import current_pmo
 
 # Reads that show state; /api/me is who you are now, /api/audit/* checks the ledger itself.
-NOT_DATED = ("/api/me", "/api/audit/", "/api/docs", "/api/openapi")
+# Scenarios are hypothetical, outside the ledger, and always evaluated on the live portfolio
+# of now (plugins/portfolio/scenarios): there is no past to ask them about.
+NOT_DATED = ("/api/me", "/api/audit/", "/api/docs", "/api/openapi", "/api/portfolio/scenarios")
 
 
 def _position(app, as_of: str) -> int:

@@ -90,16 +90,16 @@ def test_an_export_of_positions_or_of_days(timeline, as_, head):
     ("format=xml", "format"), ("from=0", "from"), ("from=soon", "from"), ("to=2025-02-30", "to"),
     ("as_of=2025-03-01", "as_of"),
 ])
-def test_bad_export_arguments_are_422_naming_them(as_, query, field):
-    assert list(problem(as_("auditor").get(f"/api/audit/export?{query}"), 422)["errors"]) == [field]
+def test_bad_export_arguments_are_422_naming_them(shared_as, query, field):
+    assert list(problem(shared_as("auditor").get(f"/api/audit/export?{query}"), 422)["errors"]) == [field]
 
 
 @pytest.mark.parametrize("role, status", [
     ("viewer", 403), ("manager", 403), ("pmo", 403), ("anonymous", 401), ("admin", 200), ("auditor", 200),
 ])
-def test_only_auditors_and_admins_audit(as_, role, status):
-    for url in AUDIT_READS:
-        answer = as_(role).get(url)
+def test_only_auditors_and_admins_audit(shared_as, role, status):
+    for url in AUDIT_READS:  # reads only: one app for the module (shared_as)
+        answer = shared_as(role).get(url)
         assert answer.status_code == status, (role, url)
         if status != 200:
             problem(answer, status)

@@ -73,13 +73,13 @@ def test_since_and_until_take_dates_and_timestamps(timeline, as_):
     ("limit=0", "limit"), ("limit=201", "limit"), ("before=0", "before"), ("since=soon", "since"),
     ("entity_id=P-1", "entity_id"), ("actors=bo", "actors"),
 ])
-def test_bad_filters_are_422_naming_the_field(as_, query, field):
-    assert list(problem(as_("auditor").get(f"/api/events?{query}"), 422)["errors"]) == [field]
+def test_bad_filters_are_422_naming_the_field(shared_as, query, field):
+    assert list(problem(shared_as("auditor").get(f"/api/events?{query}"), 422)["errors"]) == [field]
 
 
 @pytest.mark.parametrize("role, status", [("viewer", 403), ("manager", 403), ("pmo", 403), ("anonymous", 401)])
-def test_only_auditors_and_admins_browse_the_log(as_, role, status):
-    problem(as_(role).get("/api/events"), status)
+def test_only_auditors_and_admins_browse_the_log(shared_as, role, status):
+    problem(shared_as(role).get("/api/events"), status)
 
 
 def test_history_says_who_changed_which_field_and_why(app, as_, projects):

@@ -1,4 +1,7 @@
-"""Bad input is refused field by field, and a refused request writes nothing."""
+"""Bad input is refused field by field, and a refused request writes nothing.
+
+The refused requests share one app for the module (``shared_as``, ``shared_head``): each test
+asserts that its request wrote nothing, so the next one finds the app as it was."""
 import pytest
 
 from tests.web.api.conftest import etag, problem
@@ -33,19 +36,19 @@ WRONG_TYPES = [
 
 
 @pytest.mark.parametrize(("url", "fields"), MISSING, ids=[m[0] for m in MISSING])
-def test_missing_fields_are_named_and_nothing_is_written(as_, head, url, fields):
-    before = head()
-    refused = as_("admin").post(url, json={})
+def test_missing_fields_are_named_and_nothing_is_written(shared_as, shared_head, url, fields):
+    before = shared_head()
+    refused = shared_as("admin").post(url, json={})
     assert set(problem(refused, 422)["errors"]) == fields
-    assert head() == before
+    assert shared_head() == before
 
 
 @pytest.mark.parametrize(("url", "body", "fields"), WRONG_TYPES, ids=[w[0] for w in WRONG_TYPES])
-def test_wrongly_typed_fields_are_named_and_nothing_is_written(as_, head, url, body, fields):
-    before = head()
-    refused = as_("admin").post(url, json=body)
+def test_wrongly_typed_fields_are_named_and_nothing_is_written(shared_as, shared_head, url, body, fields):
+    before = shared_head()
+    refused = shared_as("admin").post(url, json=body)
     assert set(problem(refused, 422)["errors"]) == fields
-    assert head() == before
+    assert shared_head() == before
 
 
 def test_an_update_with_bad_fields_changes_nothing(as_, projects, head):
@@ -60,11 +63,11 @@ def test_an_update_with_bad_fields_changes_nothing(as_, projects, head):
     assert as_("pmo").get("/api/projects/P-OWN").get_json()["name"] == "Own project"
 
 
-def test_a_body_that_is_not_json_is_refused(as_, head):
-    before = head()
-    refused = as_("pmo").post("/api/actions", data="{title: oops", content_type="application/json")
+def test_a_body_that_is_not_json_is_refused(shared_as, shared_head):
+    before = shared_head()
+    refused = shared_as("pmo").post("/api/actions", data="{title: oops", content_type="application/json")
     problem(refused, 400)
-    assert head() == before
+    assert shared_head() == before
 
 
 def test_a_stale_if_match_is_a_conflict_and_writes_nothing(as_, projects, head):
@@ -96,8 +99,8 @@ def test_stale_if_match_on_commands(as_, head, command):
 
 
 @pytest.mark.parametrize("header", ['W/"1"', "1", '"one"', '"1", "2"'])
-def test_a_malformed_if_match_is_refused_clearly(as_, projects, head, header):
-    before = head()
-    refused = as_("pmo").patch("/api/projects/P-OWN", json={"name": "x"}, headers={"If-Match": header})
+def test_a_malformed_if_match_is_refused_clearly(shared_as, shared_projects, shared_head, header):
+    before = shared_head()
+    refused = shared_as("pmo").patch("/api/projects/P-OWN", json={"name": "x"}, headers={"If-Match": header})
     assert "If-Match must be one strong ETag" in problem(refused, 400)["detail"]
-    assert head() == before
+    assert shared_head() == before
