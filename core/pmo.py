@@ -49,6 +49,7 @@ _ENABLED_NOW = "SELECT name FROM plugin_states WHERE valid_to IS NULL AND enable
 class PMO:
     def __init__(self, store_url: str | None = None, pm: pluggy.PluginManager | None = None):
         self.config = parse_store_url(store_url)
+        self._closers: list = []
         self.pm = pm if pm is not None else make_plugin_manager()
         self.plugins = plugin_infos(self.pm)
         self.aggregates = CORE_AGGREGATES + flatten(self.pm.hook.register_aggregates())
@@ -200,7 +201,15 @@ class PMO:
         """A connection for read-model queries: ``with pmo.read() as conn: ...``."""
         return self.engine.connect()
 
+    def on_close(self, callback) -> None:
+        """Run ``callback`` when this PMO closes: plugins' own stores close with the ledger
+        (an organisation dropped from the cache must not keep its connections)."""
+        self._closers.append(callback)
+
     def close(self) -> None:
+        for callback in reversed(self.__dict__.get("_closers", [])):
+            callback()
+        self._closers = []
         self.engine.dispose()
         if self.writer_engine is not self.engine:
             self.writer_engine.dispose()

@@ -96,7 +96,7 @@ def book(pmo: PMO) -> ScenarioBook:
             found = _books.get(pmo)
             if found is None:
                 found = _books[pmo] = ScenarioBook(env=scenario_env(pmo.config))
-                weakref.finalize(pmo, found.close)
+                pmo.on_close(lambda: close(pmo))
     return found
 
 

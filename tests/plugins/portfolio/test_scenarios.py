@@ -145,3 +145,15 @@ def test_the_scenario_store_is_never_the_live_table():
     sqlite = scenario_env(parse_store_url("sqlite:///var/x/pmo.sqlite"))
     assert sqlite["SQLITE_DBNAME"].endswith("pmo.scenarios.sqlite")
     assert scenario_env(parse_store_url("memory://"))["PERSISTENCE_MODULE"] == "eventsourcing.popo"
+
+
+def test_the_scenario_store_closes_with_its_pmo(tmp_path):
+    """An organisation evicted from the cache closes its PMO: its scenario store goes too."""
+    from plugins.portfolio.scenarios import book as books
+    from web.tenancy import open_pmo
+
+    unit = open_pmo(f"sqlite:///{tmp_path}/pmo.sqlite", entry_points=False)
+    opened = book(unit)
+    assert books._books.get(unit) is opened
+    unit.close()
+    assert books._books.get(unit) is None
