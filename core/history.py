@@ -33,10 +33,15 @@ def _show(value: Any) -> str:
 
 
 def entity_history(pmo: PMO, entity_id: uuid.UUID, at: int | None = None,
-                   extra_tables: list[sa.Table] | None = None) -> list[dict[str, Any]]:
-    """Newest first: ``{position, occurred_at, actor, reason, topic, changes: [(field, old, new)]}``."""
+                   extra_tables: list[sa.Table] | None = None,
+                   table: sa.Table | None = None) -> list[dict[str, Any]]:
+    """Newest first: ``{position, occurred_at, actor, reason, topic, changes: [(field, old, new)]}``.
+
+    ``table``: the one read model the entity lives in, when the caller knows it (a page
+    listing a project's milestones); otherwise each entity table is tried in turn."""
     log = pmo.log_index.table
-    for table in [*ENTITY_TABLES, *(extra_tables or [])]:
+    tables = [table] if table is not None else [*ENTITY_TABLES, *(extra_tables or [])]
+    for table in tables:
         key = table.c[table.info["temporal_key"]]
         stmt = sa.select(table).where(key == entity_id).order_by(table.c.valid_from)
         if at is not None:

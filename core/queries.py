@@ -167,6 +167,15 @@ def projects_by_ids(pmo: PMO, ids: Any, at: int | None = None) -> dict[Any, Row]
     return {p["id"]: p for p in _rows(pmo, stmt)}
 
 
+def programmes_by_ids(pmo: PMO, ids: Any, at: int | None = None) -> dict[Any, Row]:
+    """The programmes a page's rows name, looked up by id (as ``projects_by_ids``)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    stmt = sa.select(programmes).where(visible(programmes, at), programmes.c.id.in_(wanted))
+    return {p["id"]: p for p in _rows(pmo, stmt)}
+
+
 def _projects_where(at: int | None, stage: str | None, programme_id: Any, manager: str | None,
                     rag: str | None, q: str | None) -> sa.Select:
     stmt = sa.select(projects).where(visible(projects, at))

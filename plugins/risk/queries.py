@@ -68,7 +68,8 @@ def _places(pmo: PMO, at: int | None, rows: list[Row]) -> tuple[dict, dict]:
     panel names one project, a register page fifty (listing the whole portfolio once cost two
     thirds of a project page)."""
     projects = core_queries.projects_by_ids(pmo, [r.get("project_id") for r in rows], at)
-    programmes = {p["id"]: p for p in core_queries.list_programmes(pmo, at=at)}
+    programmes = core_queries.programmes_by_ids(
+        pmo, [r.get("programme_id") for r in rows] + [p["programme_id"] for p in projects.values()], at)
     return projects, programmes
 
 

@@ -78,11 +78,11 @@ def _correlations(unit: PMO, positions: list[int]) -> dict[int, str]:
         return {position: correlation for position, correlation in rows}
 
 
-def history(entity_id: Any) -> list[Row]:
+def history(entity_id: Any, table: Any = None) -> list[Row]:
     """Who changed what, when and why, newest first and as of this page: each entry with one
     readable line ('overall amber -> red by j.smith: supplier delay') and the correlation id of the request that made it (the log browser lists all it changed)."""
     unit = pmo()
-    entries = core_history.entity_history(unit, entity_id, at=at())
+    entries = core_history.entity_history(unit, entity_id, at=at(), table=table)
     if not entries:
         return []
     correlation = _correlations(unit, [e["position"] for e in entries])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from core import projections as core_projections
 from core import queries
 from core.queries import page_number
 from core.domain.project import NEXT_STAGE, STAGES
@@ -67,8 +68,8 @@ def show(code: str):
         decisions=queries.list_decisions(unit, row["id"], at=when),
         actions=queries.list_actions(unit, row["id"], at=when, today=today()),
         programme=queries.get_programme(unit, row["programme_id"], at=when) if row["programme_id"] else None,
-        can_move=row["stage"] in NEXT_STAGE, history=history(row["id"]),
-        milestone_history=[(m, history(m["id"])) for m in milestones],
+        can_move=row["stage"] in NEXT_STAGE, history=history(row["id"], core_projections.projects),
+        milestone_history=[(m, history(m["id"], core_projections.milestones)) for m in milestones],
         panels=flatten(unit.hook("project_panels")(pmo=unit, project=row, as_of=when)),
     )
 
