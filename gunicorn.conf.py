@@ -15,6 +15,9 @@ PMO_PAGE_CACHE    rendered pages each worker keeps, keyed by the read models' po
                   user and URL (default 256; 0 = off; see web/page_cache.py). A write moves
                   the positions, so no page older than the ledger's head is ever served.
 PMO_PAGE_CACHE_MB the most memory those pages may take per worker (default 32)
+PMO_PRELOAD       1 (default; 0 with PMO_ORGS): build the app once in the master and fork
+                  the workers from it (ready in a fraction of a second); 0: each worker
+                  builds it itself.
 PMO_PROJECTIONS   inline (default): each worker catches the read models up after a write.
                   external: run ``pmo projections run`` beside gunicorn (PostgreSQL); the
                   workers then only wait for it to reach their own writes.
@@ -37,8 +40,13 @@ keepalive = 5
 max_requests = int(os.environ.get("PMO_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("PMO_FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Each worker opens the store itself; opening it in the master would share connections.
-preload_app = False
+# The master imports and builds the app once and the workers are forked from it, so a worker
+# is ready in a fraction of a second instead of importing everything again (docs/performance.md,
+# "Start-up"). The master closes the store create_app opened before the first fork
+# (when_ready), so no connection is shared across fork; each worker opens its own on its first
+# request. Off with several organisations (PMO_ORGS: the platform store is opened at start-up
+# and stays open, so it would be shared) or with PMO_PRELOAD=0.
+preload_app = os.environ.get("PMO_PRELOAD", "0" if os.environ.get("PMO_ORGS") else "1") == "1"
 
 accesslog = None
 loglevel = os.environ.get("PMO_LOG_LEVEL", "info")
@@ -65,3 +73,11 @@ def on_starting(server):
     from web.tenancy import open_pmo
 
     open_pmo(os.environ.get("PMO_STORE")).close()
+
+
+def when_ready(server):
+    """After the master built the app (preload_app), before any worker is forked: close its store."""
+    if server.cfg.preload_app:
+        from web.app import close_stores
+
+        close_stores(server.app.wsgi())

@@ -103,9 +103,25 @@ def check_info(raw: Any, where: str) -> PluginInfo:
                       addresses={q: tuple(o) for q, o in addresses.items()})
 
 
-@functools.lru_cache(maxsize=1)
-def _distributions() -> Mapping[str, list[str]]:
-    return importlib.metadata.packages_distributions()
+@functools.lru_cache(maxsize=None)
+def _shipped_version(package: str) -> str:
+    """The version of the first installed distribution that ships top-level ``package``.
+
+    Distributions that declare their packages in ``top_level.txt`` are asked first: reading
+    that small file is a few milliseconds for all of them, where ``packages_distributions()``
+    also reads the file list of every distribution that lacks it (a tenth of a second at each
+    start-up). Only a package none declares falls back to that full scan.
+    """
+    for dist in importlib.metadata.distributions():
+        declared = dist.read_text("top_level.txt")
+        if declared and package in declared.split():
+            return dist.version or ""
+    for dist_name in importlib.metadata.packages_distributions().get(package, [])[:1]:
+        try:
+            return importlib.metadata.version(dist_name)
+        except importlib.metadata.PackageNotFoundError:
+            return ""
+    return ""
 
 
 def _version(plugin: object, entry_point_dists: Mapping[int, Any]) -> str:
@@ -114,12 +130,7 @@ def _version(plugin: object, entry_point_dists: Mapping[int, Any]) -> str:
     if dist is not None:
         return dist.version
     module = getattr(plugin, "__name__", None) or type(plugin).__module__
-    for dist_name in _distributions().get(module.split(".")[0], [])[:1]:
-        try:
-            return importlib.metadata.version(dist_name)
-        except importlib.metadata.PackageNotFoundError:
-            return ""
-    return ""
+    return _shipped_version(module.split(".")[0])
 
 
 def plugin_infos(pm: pluggy.PluginManager) -> dict[str, PluginInfo]:

@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from flask_wtf.csrf import CSRFProtect
 
+from web import schema_sharing  # noqa: F401  (first: before any API module's decorators run)
 from core.plugins import flatten
 from web import auth, commands, errors, input_guard, security, store_errors
 from web import health, page_cache
@@ -68,7 +69,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     # Errors are problem+json (web/errors.py), documented per operation; not smorest's default.
     Api.DEFAULT_ERROR_RESPONSE_NAME = None
-    api = Api(app, spec_kwargs={"components": {"securitySchemes": {
+    from web.api.lazy_doc import LazyDocApi  # here: web.api imports this module
+
+    # The OpenAPI document is written on its first read, not at start-up (web/api/lazy_doc.py).
+    api = LazyDocApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}})
     api.spec.options["security"] = [{"bearer": []}]
     errors.register_error_handlers(app)  # after Api(), whose own handler it replaces
@@ -127,6 +131,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def close_stores(app: Flask) -> None:
+    """Close the stores the app has opened; the next request opens its own again.
+
+    ``create_app`` opens the store (the plugins' blueprints come through it). gunicorn's
+    ``preload_app`` builds the app once in the master and forks the workers from it: the master
+    calls this before the first fork, so that no SQLite or PostgreSQL connection is shared by
+    two processes, and each worker opens the store on its first request (gunicorn.conf.py).
+    """
+    stores = app.extensions.get("pmo", {})
+    for pmo in list(stores.values()):
+        pmo.close()
+    stores.clear()
+
+
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> ApiBlueprint:
     """A JSON API blueprint: exempt from CSRF (scripts send tokens; sessions are checked)."""
     blueprint = ApiBlueprint(name, import_name, url_prefix=url_prefix, description=description)
@@ -134,4 +152,4 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
     return blueprint
 
 
-__all__ = ["create_app", "api_blueprint", "Blueprint"]
+__all__ = ["create_app", "close_stores", "api_blueprint", "Blueprint"]
