@@ -68,16 +68,16 @@ def verify(obj, export_file: str | None, public_key: str | None, org: str | None
     else:
         ledger = _ledger(obj)
         recorder = ledger.recorder
-        with _bar(ledger.max_position(), "Verifying") as bar:
+        head = ledger.max_position()  # records written while this runs are left for the next check
+        with _bar(head, "Verifying") as bar:
             last = [0]
 
-            def advance(position: int) -> None:
+            def advance(position: int) -> None:  # called once per page of records
                 bar.update(position - last[0])
                 last[0] = position
 
             verdict = verify_chain(iter_records(recorder), iter_chain(recorder), recorder.select_seals(),
-                                   public_key or ledger.sealer.public_key_b64, progress=advance,
-                                   upto=ledger.max_position())
+                                   public_key or ledger.sealer.public_key_b64, progress=advance, upto=head)
         ledger.close()
     click.echo(str(verdict))
     if not verdict.ok:
