@@ -207,7 +207,7 @@ class PMO:
         self._closers.append(callback)
 
     def close(self) -> None:
-        for callback in reversed(self.__dict__.get("_closers", [])):
+        for callback in reversed(self._closers):
             callback()
         self._closers = []
         self.engine.dispose()

@@ -42,6 +42,17 @@ def _row(scenario_id: uuid.UUID) -> dict:
         abort(404, f"no scenario {scenario_id}")
 
 
+def _act(scenario_id: uuid.UUID, body: dict, do) -> tuple[dict, dict]:
+    """Every scenario write: 404 first, then ``do(pmo, version)`` with the If-Match version
+    under the caller's reason; the answer is the scenario as it now stands, with its ETag."""
+    _row(scenario_id)
+    version = kit.expected_version()
+    with kit.command(kit.why(body)) as pmo:
+        do(pmo, version)
+    row = _row(scenario_id)
+    return row, kit.etag(row)
+
+
 @api.route("")
 class Scenarios(MethodView):
     @reads()
@@ -75,12 +86,8 @@ class ScenarioItem(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def patch(self, body, scenario_id):
         """Rename or describe a scenario (pmo, admin)."""
-        _row(scenario_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            scenarios.rename_scenario(pmo, scenario_id, body["name"], body.get("description"), version)
-        row = _row(scenario_id)
-        return row, kit.etag(row)
+        return _act(scenario_id, body, lambda pmo, version: scenarios.rename_scenario(
+            pmo, scenario_id, body["name"], body.get("description"), version))
 
 
 @api.route("/<uuid:scenario_id>/comparison")
@@ -101,12 +108,8 @@ class Changes(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Record a hypothetical change: drop, shift, cost, must_do, budget or capacity (pmo, admin)."""
-        _row(scenario_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            scenarios.change_scenario(pmo, scenario_id, body.pop("kind"), version, **body)
-        row = _row(scenario_id)
-        return row, kit.etag(row)
+        return _act(scenario_id, body, lambda pmo, version: scenarios.change_scenario(
+            pmo, scenario_id, body.pop("kind"), version, **body))
 
 
 @api.route("/<uuid:scenario_id>/withdraw")
@@ -116,12 +119,8 @@ class Withdraw(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Withdraw one change of the scenario, by its key (pmo, admin)."""
-        _row(scenario_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            scenarios.withdraw_change(pmo, scenario_id, body["key"], version)
-        row = _row(scenario_id)
-        return row, kit.etag(row)
+        return _act(scenario_id, body, lambda pmo, version: scenarios.withdraw_change(
+            pmo, scenario_id, body["key"], version))
 
 
 @api.route("/<uuid:scenario_id>/discard")
@@ -131,12 +130,7 @@ class Discard(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Discard the scenario: it stays readable; the live ledger never heard of it (pmo, admin)."""
-        _row(scenario_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            scenarios.discard_scenario(pmo, scenario_id, version)
-        row = _row(scenario_id)
-        return row, kit.etag(row)
+        return _act(scenario_id, body, lambda pmo, version: scenarios.discard_scenario(pmo, scenario_id, version))
 
 
 @api.route("/<uuid:scenario_id>/commit")
@@ -146,9 +140,4 @@ class Commit(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Write the scenario's decisions to the live ledger as your own events, in one transaction (pmo, admin)."""
-        _row(scenario_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            scenarios.commit_scenario(pmo, scenario_id, version)
-        row = _row(scenario_id)
-        return row, kit.etag(row)
+        return _act(scenario_id, body, lambda pmo, version: scenarios.commit_scenario(pmo, scenario_id, version))
