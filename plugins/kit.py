@@ -8,7 +8,8 @@ pages and API need from a request lives here, built on what the app puts on ever
 - state changes: ``with command(reason) as pmo:`` stamps actor, reason and correlation id
 - as of: ``at()`` and ``today()`` for pages (``?as_of=``), ``read_at(moment)`` for the API,
   which also answers ``X-As-Of-Position`` (see ``as_of_header``)
-- optimistic writes: ``etag(row)`` and ``expected_version()`` from If-Match
+- optimistic writes: ``etag(row)`` and ``expected_version()`` from If-Match; ``versioned_write``,
+  the API's whole If-Match write of one thing
 - forms: ``Form``, the base of a plugin's WTForms (optional reason, refusals shown per field),
   ``form_page`` (show, run the command, redirect; re-show with 422/409)
 - API: schema bases (``InputSchema``, ``AsOfQuery``, ``WriteSchema``, ``EntitySchema``, field
@@ -159,6 +160,20 @@ def expected_version() -> int | None:
 def why(body: dict) -> str:
     """Why the change is made: the body's ``reason``, else the X-Reason header."""
     return body.pop("reason", None) or request.headers.get("X-Reason", "")
+
+
+def versioned_write(service: Callable[..., Any], body: dict, answer: Callable[..., dict], *key: Any
+                    ) -> tuple[dict, dict[str, str]]:
+    """An API write to one versioned thing, once the route has answered 404 and 403: runs
+    ``service(pmo, *key, expected_version=<If-Match>, **body)`` under the body's reason and
+    answers ``answer(pmo, *key)``, the thing as it now stands, with its ETag (the status is the
+    route's ``api.response``). A malformed If-Match is a 400 before anything is written; the
+    service's refusals become the app's problem+json (422, a version clash 409)."""
+    version = expected_version()
+    with command(why(body)) as unit:
+        service(unit, *key, expected_version=version, **body)
+    row = answer(unit, *key)
+    return row, etag(row)
 
 
 # --- forms ----------------------------------------------------------------------------------

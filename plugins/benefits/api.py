@@ -69,11 +69,7 @@ def _rights(benefit: dict | None, body: dict) -> None:
 
 def _change(benefit_id: uuid.UUID, body: dict, service: Callable) -> tuple:
     _rights(_benefit(benefit_id), body)
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, benefit_id, expected_version=version, **body)
-    row = queries.get_benefit(pmo, benefit_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, queries.get_benefit, benefit_id)
 
 
 # --- objectives -------------------------------------------------------------------------------
@@ -114,11 +110,7 @@ class ObjectiveItem(MethodView):
     def patch(self, body, objective_id):
         """Change an objective (pmo, admin)."""
         _objective(objective_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.update_objective(pmo, objective_id, expected_version=version, **body)
-        row = queries.get_objective(pmo, objective_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.update_objective, body, queries.get_objective, objective_id)
 
 
 # --- benefits ---------------------------------------------------------------------------------
@@ -201,8 +193,7 @@ class Measurements(MethodView):
     @api.response(201, s.BenefitSchema, headers=kit.ETAG)
     def post(self, body, benefit_id):
         """Record a measurement (also after the enabling projects closed)."""
-        row, headers = _change(benefit_id, body, services.measure_benefit)
-        return row, 201, headers
+        return _change(benefit_id, body, services.measure_benefit)
 
 
 @api.route("/benefits/<uuid:benefit_id>/hand-over")

@@ -125,11 +125,7 @@ class ReviewAnswers(MethodView):
     def post(self, body, review_id):
         """Keep the checklist's answers and evidence so far (the project's manager, pmo, admin)."""
         _may_prepare(_review(review_id)["project_id"])
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.answer_gate_review(pmo, review_id, body["answers"], expected_version=version)
-        row = queries.get_review(pmo, review_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.answer_gate_review, body, queries.get_review, review_id)
 
 
 @api.route("/gate-reviews/<uuid:review_id>/verdict")
@@ -141,11 +137,7 @@ class ReviewVerdict(MethodView):
         """Give the verdict (pmo, admin): go and go with conditions move the project; the decision
         goes to the decision log and each condition becomes an action, all in one transaction."""
         _review(review_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.decide_gate_review(pmo, review_id, expected_version=version, **body)
-        row = queries.get_review(pmo, review_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.decide_gate_review, body, queries.get_review, review_id)
 
 
 # --- meeting series ---------------------------------------------------------------------------
@@ -186,11 +178,7 @@ class SeriesItem(MethodView):
     def patch(self, body, series_id):
         """Change a meeting series (pmo, admin)."""
         _series(series_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.revise_series(pmo, series_id, expected_version=version, **body)
-        row = queries.get_series(pmo, series_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.revise_series, body, queries.get_series, series_id)
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -218,11 +206,7 @@ class Meetings(MethodView):
 
 def _meeting_change(meeting_id: uuid.UUID, body: dict, service) -> tuple:
     _meeting(meeting_id)
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, meeting_id, expected_version=version, **body)
-    row = queries.get_meeting(pmo, meeting_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, queries.get_meeting, meeting_id)
 
 
 @api.route("/meetings/<uuid:meeting_id>")
@@ -251,8 +235,7 @@ class MeetingDecisions(MethodView):
     @api.response(201, s.MeetingSchema, headers=kit.ETAG)
     def post(self, body, meeting_id):
         """Record a decision taken in the meeting: into the decision log, linked to the meeting."""
-        row, headers = _meeting_change(meeting_id, body, services.record_meeting_decision)
-        return row, 201, headers
+        return _meeting_change(meeting_id, body, services.record_meeting_decision)
 
 
 @api.route("/meetings/<uuid:meeting_id>/actions")
@@ -262,8 +245,7 @@ class MeetingActions(MethodView):
     @api.response(201, s.MeetingSchema, headers=kit.ETAG)
     def post(self, body, meeting_id):
         """Record an action agreed in the meeting: onto the action list, linked to the meeting."""
-        row, headers = _meeting_change(meeting_id, body, services.assign_meeting_action)
-        return row, 201, headers
+        return _meeting_change(meeting_id, body, services.assign_meeting_action)
 
 
 @api.route("/meetings/<uuid:meeting_id>/close")

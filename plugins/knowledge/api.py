@@ -64,14 +64,6 @@ def _may_record(project_id: uuid.UUID | None) -> None:
               if project_id else "lessons of no project")
 
 
-def _lesson_change(lesson_id: uuid.UUID, body: dict, service) -> tuple:
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, lesson_id, expected_version=version, **body)
-    row = queries.get_lesson(pmo, lesson_id)
-    return row, kit.etag(row)
-
-
 # --- lessons ----------------------------------------------------------------------------------
 
 @api.route("/lessons")
@@ -126,7 +118,7 @@ class LessonItem(MethodView):
         kit.allow(queries.may_edit(kit.pmo(), kit.user(), row), "changes to this lesson")
         if "project_id" in body:
             _may_record(body["project_id"])
-        return _lesson_change(lesson_id, body, services.revise_lesson)
+        return kit.versioned_write(services.revise_lesson, body, queries.get_lesson, lesson_id)
 
 
 @api.route("/lessons/<uuid:lesson_id>/endorse")
@@ -137,7 +129,7 @@ class Endorse(MethodView):
     def post(self, body, lesson_id):
         """Endorse a lesson (pmo, admin): from now on it is suggested to matching projects."""
         _lesson(lesson_id)
-        return _lesson_change(lesson_id, body, services.endorse_lesson)
+        return kit.versioned_write(services.endorse_lesson, body, queries.get_lesson, lesson_id)
 
 
 @api.route("/lessons/<uuid:lesson_id>/retire")
@@ -148,7 +140,7 @@ class Retire(MethodView):
     def post(self, body, lesson_id):
         """Retire a lesson that no longer holds (pmo, admin), saying why."""
         _lesson(lesson_id)
-        return _lesson_change(lesson_id, body, services.retire_lesson)
+        return kit.versioned_write(services.retire_lesson, body, queries.get_lesson, lesson_id)
 
 
 @api.route("/lesson-categories")
@@ -166,11 +158,7 @@ class Categories(MethodView):
     @api.response(200, s.CategoriesSchema, headers=kit.ETAG)
     def put(self, body):
         """Set the list of lesson categories (pmo, admin)."""
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.set_categories(pmo, body["categories"], expected_version=version)
-        row = queries.categories(pmo)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.set_categories, body, queries.categories)
 
 
 # --- templates --------------------------------------------------------------------------------
@@ -217,11 +205,7 @@ class TemplateItem(MethodView):
     def patch(self, body, template_id):
         """Change a template: a new version; projects made from older ones keep theirs (pmo, admin)."""
         _template(template_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.revise_template(pmo, template_id, expected_version=version, **body)
-        row = queries.get_template(pmo, template_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.revise_template, body, queries.get_template, template_id)
 
 
 @api.route("/templates/<uuid:template_id>/versions")
@@ -244,11 +228,7 @@ class Withdraw(MethodView):
     def post(self, body, template_id):
         """Withdraw a template: no new projects from it (pmo, admin)."""
         _template(template_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.withdraw_template(pmo, template_id, expected_version=version, **body)
-        row = queries.get_template(pmo, template_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.withdraw_template, body, queries.get_template, template_id)
 
 
 @api.route("/templates/<uuid:template_id>/projects")
@@ -301,12 +281,7 @@ class Profile(MethodView):
     def put(self, body, project_id):
         """Set a project's category and tags (pmo, admin): lessons of its kind are suggested."""
         _project(project_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.profile_project(pmo, project_id, body.get("category", ""), body.get("tags", []),
-                                     expected_version=version)
-        row = queries.profile(pmo, project_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.profile_project, body, queries.profile, project_id)
 
 
 @api.route("/project-profiles/<uuid:project_id>/suggestions")

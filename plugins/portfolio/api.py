@@ -84,11 +84,7 @@ class CriterionItem(MethodView):
     def patch(self, body, criterion_id):
         """Rename a criterion or change its weight (pmo, admin); a weight change re-ranks."""
         _criterion(criterion_id)
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.change_criterion(pmo, criterion_id, expected_version=version, **body)
-        row = queries.get_criterion(pmo, criterion_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.change_criterion, body, queries.get_criterion, criterion_id)
 
 
 @api.route("/projects/<uuid:project_id>/scores")

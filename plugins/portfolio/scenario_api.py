@@ -10,7 +10,6 @@ import uuid
 from flask import abort
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from core.domain.errors import NotFoundError
 from core.permissions import can_edit_portfolio
@@ -42,15 +41,10 @@ def _row(scenario_id: uuid.UUID) -> dict:
         abort(404, f"no scenario {scenario_id}")
 
 
-def _act(scenario_id: uuid.UUID, body: dict, do) -> tuple[dict, dict]:
-    """Every scenario write: 404 first, then ``do(pmo, version)`` with the If-Match version
-    under the caller's reason; the answer is the scenario as it now stands, with its ETag."""
+def _act(scenario_id: uuid.UUID, body: dict, service) -> tuple[dict, dict]:
+    """Every scenario write: 404 first; the answer is the scenario as it now stands."""
     _row(scenario_id)
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        do(pmo, version)
-    row = _row(scenario_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, lambda _, key: _row(key), scenario_id)
 
 
 @api.route("")
@@ -86,8 +80,7 @@ class ScenarioItem(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def patch(self, body, scenario_id):
         """Rename or describe a scenario (pmo, admin)."""
-        return _act(scenario_id, body, lambda pmo, version: scenarios.rename_scenario(
-            pmo, scenario_id, body["name"], body.get("description"), version))
+        return _act(scenario_id, body, scenarios.rename_scenario)
 
 
 @api.route("/<uuid:scenario_id>/comparison")
@@ -108,8 +101,7 @@ class Changes(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Record a hypothetical change: drop, shift, cost, must_do, budget or capacity (pmo, admin)."""
-        return _act(scenario_id, body, lambda pmo, version: scenarios.change_scenario(
-            pmo, scenario_id, body.pop("kind"), version, **body))
+        return _act(scenario_id, body, scenarios.change_scenario)
 
 
 @api.route("/<uuid:scenario_id>/withdraw")
@@ -119,8 +111,7 @@ class Withdraw(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Withdraw one change of the scenario, by its key (pmo, admin)."""
-        return _act(scenario_id, body, lambda pmo, version: scenarios.withdraw_change(
-            pmo, scenario_id, body["key"], version))
+        return _act(scenario_id, body, scenarios.withdraw_change)
 
 
 @api.route("/<uuid:scenario_id>/discard")
@@ -130,7 +121,7 @@ class Discard(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Discard the scenario: it stays readable; the live ledger never heard of it (pmo, admin)."""
-        return _act(scenario_id, body, lambda pmo, version: scenarios.discard_scenario(pmo, scenario_id, version))
+        return _act(scenario_id, body, scenarios.discard_scenario)
 
 
 @api.route("/<uuid:scenario_id>/commit")
@@ -140,4 +131,4 @@ class Commit(MethodView):
     @api.response(200, s.ScenarioSchema, headers=kit.ETAG)
     def post(self, body, scenario_id):
         """Write the scenario's decisions to the live ledger as your own events, in one transaction (pmo, admin)."""
-        return _act(scenario_id, body, lambda pmo, version: scenarios.commit_scenario(pmo, scenario_id, version))
+        return _act(scenario_id, body, scenarios.commit_scenario)

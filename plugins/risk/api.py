@@ -76,20 +76,12 @@ def _new_item_rights(body: dict) -> None:
 
 def _change_risk(risk_id: uuid.UUID, body: dict, service: Callable) -> tuple:
     _may_edit(_risk(risk_id))
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, risk_id, expected_version=version, **body)
-    row = queries.get_risk(pmo, risk_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, queries.get_risk, risk_id)
 
 
 def _change_issue(issue_id: uuid.UUID, body: dict, service: Callable) -> tuple:
     _may_edit(_issue(issue_id))
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, issue_id, expected_version=version, **body)
-    row = queries.get_issue(pmo, issue_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, queries.get_issue, issue_id)
 
 
 # --- risks ----------------------------------------------------------------------------------
@@ -149,11 +141,9 @@ class Scales(MethodView):
     @api.response(200, s.ScalesSchema, headers=ETAG)
     def put(self, body):
         """Set the scales and thresholds (admin); assessments made before keep their score."""
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.configure_scales(pmo, expected_version=version or None, **body)
-        row = queries.settings_row(pmo)
-        return row, kit.etag(row)
+        # If-Match "0" (the ETag of the scales as shipped, never set) checks nothing, as it always has
+        return kit.versioned_write(lambda pmo, expected_version, **scales: services.configure_scales(
+            pmo, expected_version=expected_version or None, **scales), body, queries.settings_row)
 
 
 class ImportArgs(Schema):

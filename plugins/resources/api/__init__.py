@@ -67,11 +67,7 @@ def require_plan(project_id: Any) -> None:
 
 def change_person(person_id: uuid.UUID, body: dict, service: Callable) -> tuple:
     person_row(person_id)
-    version = kit.expected_version()
-    with kit.command(kit.why(body)) as pmo:
-        service(pmo, person_id, expected_version=version, **body)
-    row = detail(person_id)
-    return row, kit.etag(row)
+    return kit.versioned_write(service, body, lambda _, key: detail(key), person_id)
 
 
 def window(args: dict) -> list:
@@ -79,8 +75,9 @@ def window(args: dict) -> list:
     return cap.months(first, args.pop("months", 12))
 
 
-def with_warnings(pmo: Any, row: dict) -> dict:
+def with_warnings(pmo: Any, allocation_id: uuid.UUID) -> dict:
     """The allocation and the months it books its person beyond capacity (still recorded)."""
+    row = queries.get_allocation(pmo, allocation_id)
     months = cap.months_between(row["start_date"], row["end_date"])
     return {**row, "warnings": workload.over_allocations(pmo, months=months, person_ids={row["person_id"]})}
 

@@ -41,7 +41,7 @@ class Allocations(MethodView):
         new_on_project(body["project_id"])
         with kit.command(kit.why(body)) as pmo:
             allocation = services.allocate(pmo, **body)
-        row = with_warnings(pmo, queries.get_allocation(pmo, allocation.id))
+        row = with_warnings(pmo, allocation.id)
         return row, 201, {**kit.etag(row), "Location": f"/api/resources/allocations/{allocation.id}"}
 
 
@@ -61,11 +61,7 @@ class AllocationItem(MethodView):
     def patch(self, changes, allocation_id: uuid.UUID):
         """Change the period or the amount; ``warnings`` as when allocating."""
         require_plan(allocation_row(allocation_id)["project_id"])
-        version = kit.expected_version()
-        with kit.command(kit.why(changes)) as pmo:
-            services.change_allocation(pmo, allocation_id, expected_version=version, **changes)
-        row = with_warnings(pmo, queries.get_allocation(pmo, allocation_id))
-        return row, kit.etag(row)
+        return kit.versioned_write(services.change_allocation, changes, with_warnings, allocation_id)
 
 
 @api.route("/allocations/<uuid:allocation_id>/withdraw")
@@ -76,11 +72,7 @@ class Withdraw(MethodView):
     def post(self, body, allocation_id: uuid.UUID):
         """Take the person off the project; a demand it filled is open again for that part."""
         require_plan(allocation_row(allocation_id)["project_id"])
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.withdraw_allocation(pmo, allocation_id, expected_version=version)
-        row = queries.get_allocation(pmo, allocation_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.withdraw_allocation, body, queries.get_allocation, allocation_id)
 
 
 # --- demand ---------------------------------------------------------------------------------
@@ -129,7 +121,7 @@ class Fill(MethodView):
         version = kit.expected_version()
         with kit.command(kit.why(body)) as pmo:
             allocation = services.fill_demand(pmo, demand_id, expected_version=version, **body)
-        row = with_warnings(pmo, queries.get_allocation(pmo, allocation.id))
+        row = with_warnings(pmo, allocation.id)
         return row, 201, {**kit.etag(row), "Location": f"/api/resources/allocations/{allocation.id}"}
 
 
@@ -141,11 +133,7 @@ class WithdrawDemand(MethodView):
     def post(self, body, demand_id: uuid.UUID):
         """Withdraw an open demand: the project no longer asks for it."""
         require_plan(demand_row(demand_id)["project_id"])
-        version = kit.expected_version()
-        with kit.command(kit.why(body)) as pmo:
-            services.withdraw_demand(pmo, demand_id, expected_version=version)
-        row = queries.get_demand(pmo, demand_id)
-        return row, kit.etag(row)
+        return kit.versioned_write(services.withdraw_demand, body, queries.get_demand, demand_id)
 
 
 # --- views over the plan --------------------------------------------------------------------
