@@ -17,9 +17,9 @@ S = sa.String
 T = sa.Text
 
 
-def _table(name: str, *columns: sa.Column, key: str = "id") -> sa.Table:
+def _table(name: str, *columns: sa.Column, key: str = "id", filters: tuple[tuple[str, ...], ...] = ()) -> sa.Table:
     extra = entity_columns() if key == "id" else []
-    return temporal.temporal_table(name, md, key, *extra, *columns)
+    return temporal.temporal_table(name, md, key, *extra, *columns, filters=filters)
 
 
 portfolio = _table("portfolio", sa.Column("name", S(200)), sa.Column("description", T))
@@ -38,7 +38,11 @@ projects = _table(
     sa.Column("stage", S(20), default="idea", index=True), sa.Column("gate_decision", T),
     # The latest published status report, kept on the project so lists need no join.
     sa.Column("overall", S(10)), sa.Column("progress_pct", sa.Integer), sa.Column("last_report", sa.Date),
+    # The dashboard's counts by stage, RAG and report due, read from the index alone.
+    filters=(("stage", "overall", "last_report"),),
 )
+# Project pages are found by code, whatever its case (core.queries.get_project).
+sa.Index("ix_projects_lower_code", sa.func.lower(projects.c.code), projects.c.valid_to)
 stage_changes = sa.Table(
     "project_stage_changes", md,
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
@@ -61,6 +65,7 @@ milestones = _table(
     sa.Column("project_id", sa.Uuid, index=True), sa.Column("name", S(200)),
     sa.Column("description", T), sa.Column("baseline_date", sa.Date),
     sa.Column("forecast_date", sa.Date), sa.Column("actual_date", sa.Date),
+    filters=(("actual_date", "forecast_date", "baseline_date"),),  # slipping milestones
 )
 decisions = _table(
     "decisions",
@@ -75,6 +80,7 @@ actions = _table(
     sa.Column("description", T), sa.Column("status", S(20), default="open"),
     sa.Column("priority", S(10), default="normal"),
     sa.Column("outcome", T), sa.Column("closed_at", UTCDateTime()),
+    filters=(("status", "due_date"),),  # overdue actions
 )
 users = _table(
     "users",

@@ -124,6 +124,17 @@ class ProjectionRunner:
                     conn.execute(tracking_table.delete().where(tracking_table.c.name == name))
                     conn.execute(tracking_table.insert().values(name=name, position=0, schema_hash=fingerprint))
                 projection.metadata.create_all(conn)
+            # Indexes are not part of the fingerprint: one added to an existing table needs
+            # no rebuild, only creating (once, here).
+            existing = set(conn.execute(sa.text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                if conn.dialect.name == "postgresql" else
+                "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
+            for projection in self.projections.values():
+                for table in projection.metadata.sorted_tables:
+                    for index in table.indexes:
+                        if index.name not in existing:
+                            index.create(conn)
 
     def positions(self) -> dict[str, int]:
         with self.reader.connect() as conn:

@@ -27,8 +27,20 @@ from typing import Any
 import sqlalchemy as sa
 
 
-def temporal_table(name: str, metadata: sa.MetaData, key: str, *columns: sa.Column) -> sa.Table:
-    """A table of versions of entities identified by ``key``."""
+def temporal_table(name: str, metadata: sa.MetaData, key: str, *columns: sa.Column,
+                   filters: tuple[tuple[str, ...], ...] = ()) -> sa.Table:
+    """A table of versions of entities identified by ``key``.
+
+    ``filters`` lists the column tuples that pages filter and count by. Each gets two
+    indexes: one over the current rows only (``valid_to IS NULL``: one entry per entity, not
+    per version), and one over every version with ``valid_from, valid_to`` appended, so that
+    an as-of count is read from the index alone too."""
+    now = sa.text("valid_to IS NULL")
+    indexes = []
+    for cols in filters:
+        label = "_".join(cols)
+        indexes.append(sa.Index(f"ix_{name}_now_{label}", *cols, sqlite_where=now, postgresql_where=now))
+        indexes.append(sa.Index(f"ix_{name}_at_{label}", *cols, "valid_from", "valid_to"))
     return sa.Table(
         name,
         metadata,
@@ -38,6 +50,7 @@ def temporal_table(name: str, metadata: sa.MetaData, key: str, *columns: sa.Colu
         sa.Column("valid_to", sa.Integer, nullable=True),
         sa.Index(f"ix_{name}_{key}_valid_to", key, "valid_to"),
         sa.Index(f"ix_{name}_valid_to", "valid_to"),
+        *indexes,
         info={"temporal_key": key},
     )
 

@@ -41,6 +41,7 @@ risks = temporal.temporal_table(
     sa.Column("score", I), sa.Column("level", S(10)), sa.Column("assessed_on", D),
     sa.Column("assessments", I, default=0), sa.Column("last_reviewed", D),
     sa.Column("closure", T), sa.Column("closed_on", D), sa.Column("issue_id", sa.Uuid),
+    filters=(("status", "level", "review_date"),),  # the dashboard's counts of open risks
 )
 assessments = temporal.temporal_table(
     "risk_assessments", md, "key",

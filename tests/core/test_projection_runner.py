@@ -90,3 +90,45 @@ def test_a_read_model_whose_tables_changed_is_rebuilt_on_start(tmp_path):
     upgraded.catch_up()
     with first.read() as conn:
         assert conn.execute(sa.text("SELECT position, topic FROM counter")).all() == [(1, None)]
+
+
+def _index_names(pmo) -> set[str]:
+    with pmo.read() as conn:
+        return {i["name"] for i in sa.inspect(conn).get_indexes("counter")}
+
+
+def test_an_index_added_later_is_created_on_start_without_a_rebuild(store_url):
+    """Indexes are derived from the rows, so adding one keeps the position (no replay)."""
+    if store_url.startswith("memory"):
+        return  # nothing outlives the process
+    from events import temporal
+    from events.projections import Projection, ProjectionRunner
+
+    def counting(filters):
+        projection = Projection("counter")
+        table = temporal.temporal_table("counter", projection.metadata, "id",
+                                        sa.Column("id", sa.Integer), sa.Column("status", sa.String(20)),
+                                        filters=filters)
+        projection.on("core.Project.Registered")(lambda conn, position, event: temporal.insert(
+            conn, table, {"id": position, "status": "open"}, position))
+        return projection
+
+    pmo = open_pmo(store_url, entry_points=False)
+    try:
+        with command_context("pia"):
+            projects.register_project(pmo, code="P-1", name="One")
+        plain = ProjectionRunner(pmo.ledger, pmo.writer_engine, [counting(())])
+        plain.setup()
+        plain.catch_up()
+        assert "ix_counter_now_status" not in _index_names(pmo)
+
+        indexed = ProjectionRunner(pmo.ledger, pmo.writer_engine, [counting((("status",),))])
+        indexed.setup()
+        assert indexed.positions() == {"counter": 1}  # kept: nothing to replay
+        assert {"ix_counter_now_status", "ix_counter_at_status"} <= _index_names(pmo)
+        with pmo.read() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM counter WHERE valid_to IS NULL "
+                                        "AND status = 'open'")).scalar() == 1
+        indexed.setup()  # a second start finds them there
+    finally:
+        pmo.close()
