@@ -141,9 +141,7 @@ class Scales(MethodView):
     @api.response(200, s.ScalesSchema, headers=ETAG)
     def put(self, body):
         """Set the scales and thresholds (admin); assessments made before keep their score."""
-        # If-Match "0" (the ETag of the scales as shipped, never set) checks nothing, as it always has
-        return kit.versioned_write(lambda pmo, expected_version, **scales: services.configure_scales(
-            pmo, expected_version=expected_version or None, **scales), body, queries.settings_row)
+        return kit.versioned_write(services.configure_scales, body, queries.settings_row)
 
 
 class ImportArgs(Schema):

@@ -51,6 +51,9 @@ def configure_scales(pmo: PMO, probability_labels: list[str], impact_labels: lis
     new = check_scale(probability_labels, impact_labels, medium, high, critical)
     settings_id = RiskSettings.create_id()
     if pmo.exists(settings_id):
+        if expected_version == 0:  # the ETag of the scales as shipped: someone has set them since
+            current = pmo.get(RiskSettings, settings_id).version
+            raise ConflictError("the scales were set since you read them", current_version=current)
         settings = pmo.get(RiskSettings, settings_id, expected_version)
         settings.change(new)
     else:

@@ -528,7 +528,7 @@ def edit_scales():
         values = form.values()
         for name in ("probability_labels", "impact_labels"):
             values[name] = [part.strip() for part in values[name].split(",")]
-        return services.configure_scales(unit, expected_version=form.expected_version() or None, **values)
+        return services.configure_scales(unit, expected_version=form.expected_version(), **values)
 
     return form_page(form, act, lambda _: url_for(".scales"), "Scales saved. New assessments use them.",
                      "Risk scales", url_for(".scales"), submit="Save scales",

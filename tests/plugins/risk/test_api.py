@@ -162,8 +162,13 @@ def test_scales_are_the_admins(enabled, places, as_):
     body = {"probability_labels": ["Low", "Medium", "High"], "impact_labels": ["Low", "Medium", "High"],
             "medium": 3, "high": 5, "critical": 8, "reason": "three-point scales"}
     problem(as_("pmo").put("/api/risks/scales", json=body), 403)
-    answer = as_("admin").put("/api/risks/scales", json=body)
+    shipped = as_("admin").get("/api/risks/scales").headers["ETag"]
+    answer = as_("admin").put("/api/risks/scales", json=body, headers={"If-Match": shipped})
     assert answer.status_code == 200 and answer.headers["ETag"] == '"1"'
+    # A second admin who read the scales as shipped does not overwrite the first one's.
+    stale = problem(as_("admin").put("/api/risks/scales", json={**body, "critical": 9},
+                                     headers={"If-Match": shipped}), 409)
+    assert stale["current_version"] == 1
     problem(as_("admin").put("/api/risks/scales", json={**body, "critical": 99}), 422)
     risk = identify(as_("pmo"), places["P-OWN"], probability=3, impact=3)
     assert risk["level"] == "critical"
