@@ -8,15 +8,23 @@ SQLite file   (``sqlite:///`` stores) sqlite3's online backup API copies the dat
               a ``backup_info`` table in it records the head and the key that signed the seals.
 ledger file   (PostgreSQL, memory) The auditors' export (``events.export``) of the whole ledger
               up to the head when the backup began: JSON lines with every record, its chain
-              hash and the seals. ``pmo audit verify --export`` reads it too. The ledger is
-              everything (read models are rebuilt from it); a PostgreSQL server's own tools
-              (pg_dump, base backups) remain the way to point-in-time recovery.
+              hash and the seals, then the rows of the tables kept beside the ledger that the
+              caller names (the people's personal-data keys), read after the records: a key
+              erased meanwhile is not in the file. ``pmo audit verify --export`` reads it too
+              (and passes over those rows). The ledger is everything else (read models are
+              rebuilt from it); a PostgreSQL server's own tools (pg_dump, base backups) remain
+              the way to point-in-time recovery.
 
 A restore checks the backup before it writes anything (a damaged file is refused), copies
 the records into an *empty* store, which chains them again as it writes, restores the seals
-and proves the same chain head. Seals are signed with the key of the installation that
-wrote them: the restoring one must hold the same key (``PMO_AUDIT_KEY``), or re-seal the
-restored chain with its own key (``reseal=True``).
+and proves the same chain head. The rows kept beside the ledger (``Backup.rows_beside``, from
+either format; read before anything is written) are then added with
+``events.copy.write_beside``, before the read models are rebuilt, so that replaying an
+erasure deletes its key again should the backup hold one. Those rows are not covered by the
+chain (a key must stay erasable); a key altered in the file opens nothing (AES-GCM refuses
+it). Seals are signed with the key of the installation that wrote them: the restoring one
+must hold the same key (``PMO_AUDIT_KEY``), or re-seal the restored chain with its own key
+(``reseal=True``).
 """
 from __future__ import annotations
 
@@ -24,16 +32,18 @@ import base64
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from eventsourcing.persistence import StoredEvent
 
 from events.chain import GENESIS, Record, Verdict, iter_chain, iter_records, seal_is_valid, verify_chain
-from events.copy import TargetNotEmptyError
+from events.copy import Rows, TargetNotEmptyError, read_beside, rows_beside
 from events.export import FORMAT as EXPORT_FORMAT
 from events.export import export_rows, read_export, verify_export, write_export
 from events.store import Ledger
@@ -77,8 +87,11 @@ class BackupSummary:
 # --- taking a backup ----------------------------------------------------------------------
 
 def take_backup(ledger: Ledger, path: str | Path, overwrite: bool = False, progress: Progress | None = None,
-                check_progress: Progress | None = None) -> BackupSummary:
+                check_progress: Progress | None = None, beside: Iterable[sa.Table] = ()) -> BackupSummary:
     """Back up the ledger's store into ``path`` while others may write; check the copy.
+
+    A ledger file also carries the rows of the ``beside`` tables (a SQLite copy holds every
+    table anyway).
 
     The file appears only once it is complete and verified (it is written under a temporary
     name first), so a failed backup never leaves a file that looks like a good one.
@@ -95,7 +108,7 @@ def take_backup(ledger: Ledger, path: str | Path, overwrite: bool = False, progr
             _copy_sqlite(Path(ledger.config.eventsourcing_env["SQLITE_DBNAME"]), partial,
                          ledger.sealer.public_key_b64)
         else:
-            _write_ledger_file(ledger, partial, progress)
+            _write_ledger_file(ledger, partial, progress, beside)
         with open_backup(partial, progress=check_progress) as backup:
             summary = (backup.format, backup.records, backup.head, len(backup.seals))
     except BackupError as error:
@@ -133,13 +146,54 @@ def _copy_sqlite(source_path: Path, target: Path, public_key: str) -> None:
         source.close()
 
 
-def _write_ledger_file(ledger: Ledger, target: Path, progress: Progress | None) -> None:
+def _write_ledger_file(ledger: Ledger, target: Path, progress: Progress | None,
+                       beside: Iterable[sa.Table]) -> None:
     # The head is fixed first: records written while the file is written are not in it, and
     # the records up to it cannot change (the log only grows).
     head = ledger.max_position()
     advance = (lambda position: progress(position, head)) if progress else None
     with open(target, "w", encoding="utf-8", newline="") as out:
         write_export(export_rows(ledger, 1, head, progress=advance), out, "jsonl")
+        # Read after the records: a person erased while they were written keeps no key here.
+        # A key whose person came after the head does no harm: nothing in the file is sealed with it.
+        for name, rows in rows_beside(ledger, beside).items():
+            for row in rows:
+                line = {"kind": BESIDE_KIND, "table": name, "row": {k: _encode(v) for k, v in row.items()}}
+                out.write(json.dumps(line, separators=(",", ":")) + "\n")
+
+
+BESIDE_KIND = "beside"  # a ledger file's line holding one row of a table kept beside the ledger
+_DECODERS: dict[type, Callable[[Any], Any]] = {bytes: base64.b64decode, UUID: UUID,
+                                               datetime: datetime.fromisoformat, date: date.fromisoformat}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _decode(column: sa.Column, value: Any) -> Any:
+    """A value of the file as the column holds it; ``ValueError`` if it cannot be one, so a
+    damaged row is caught while the file is read, not half-way through the restore."""
+    if value is None:
+        return None
+    kind = getattr(column.type, "impl_instance", column.type)  # a TypeDecorator: what it stores
+    try:
+        kind = kind.python_type
+    except NotImplementedError:
+        return value
+    try:
+        value = _DECODERS.get(kind, lambda v: v)(value)
+    except (AttributeError, TypeError) as error:
+        raise ValueError(f"{column.name}: {error}") from None
+    if kind not in (object, float) and not isinstance(value, kind):  # a float column takes an int too
+        raise ValueError(f"{column.name}: not a {kind.__name__}")
+    return value
 
 
 # --- reading a backup ---------------------------------------------------------------------
@@ -156,9 +210,15 @@ class Backup:
     seals: list[tuple[int, str, str]]
     _records: Callable[[], Iterator[Record]] = field(repr=False)
     _close: Callable[[], None] = field(repr=False, default=lambda: None)
+    _beside: Callable[[list[sa.Table]], Rows] = field(repr=False, default=lambda tables: {})
 
     def iter_records(self) -> Iterator[Record]:
         return self._records()
+
+    def rows_beside(self, tables: Iterable[sa.Table]) -> Rows:
+        """The rows of these tables the backup holds; ``BackupError`` if they cannot be read
+        (read them before writing anything, so a damaged row leaves the store empty)."""
+        return self._beside(list(tables))
 
     def close(self) -> None:
         self._close()
@@ -228,7 +288,20 @@ def _open_sqlite(path: Path, progress: Progress | None) -> Backup:
         if db is not None:
             db.close()
         raise
-    return Backup(path, "sqlite", verdict.checked, verdict.head, public_key, seals, records, db.close)
+
+    def beside(tables: list[sa.Table]) -> Rows:
+        # The backup's own engine (types as the store wrote them), on a read-only connection.
+        engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True))
+        try:
+            with engine.connect() as conn:
+                return read_beside(conn, tables)
+        except (sa.exc.DBAPIError, ValueError, TypeError) as error:  # unreadable, or a value of the wrong kind
+            raise _damaged(path, f"the tables beside the ledger cannot be read ({error})") from None
+        finally:
+            engine.dispose()
+
+    return Backup(path, "sqlite", verdict.checked, verdict.head, public_key, seals, records, db.close, beside)
 
 
 def _open_ledger_file(path: Path) -> Backup:
@@ -253,7 +326,20 @@ def _open_ledger_file(path: Path) -> Backup:
                 yield (row["position"], UUID(row["originator_id"]), row["originator_version"], row["topic"],
                        row["state"].encode() if "state" in row else base64.b64decode(row["state_b64"]))
 
-    return Backup(path, "ledger", verdict.checked, verdict.head, header["public_key"], seals, records)
+    def beside(tables: list[sa.Table]) -> Rows:
+        wanted = {t.name: t for t in tables}
+        rows: Rows = {name: [] for name in wanted}
+        for row in read_export(text):
+            if row["kind"] == BESIDE_KIND and row.get("table") in wanted:
+                table = wanted[row["table"]]
+                try:
+                    rows[table.name].append({c.name: _decode(c, row["row"][c.name]) for c in table.columns})
+                except (KeyError, TypeError, ValueError) as error:
+                    raise _damaged(path, f"a row of {table.name} cannot be read ({error!r})") from None
+        return rows
+
+    return Backup(path, "ledger", verdict.checked, verdict.head, header["public_key"], seals, records,
+                  _beside=beside)
 
 
 # --- restoring ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from core.demo import load_demo
 from tests.conftest import close_app, drop_pg_schema, login, make_app, postgres_store_url
+from tests.test_backup import assert_names, write_people
 from web.cli import make_cli
 from web.tenancy import open_pmo
 
@@ -81,5 +82,21 @@ def test_copy_to_postgresql_and_back_gives_the_same_pages_and_chain_head(demo_st
         original = pages(url)
         assert pages(pg) == original
         assert pages(back) == original
+    finally:
+        drop_pg_schema(pg)
+
+
+@pytest.mark.postgres
+def test_a_ledger_copied_to_postgresql_and_back_reads_the_names_and_keeps_erasures(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMO_VAR", str(tmp_path))
+    url = f"sqlite:///{tmp_path}/people.sqlite"
+    anna, bo = write_people(url)
+    pg = postgres_store_url()
+    back = f"sqlite:///{tmp_path}/back.sqlite"
+    try:
+        for source, target in ((url, pg), (pg, back)):
+            code, out = pmo_cli("--store", source, "ledger", "copy", "--to", target)
+            assert code == 0, out
+            assert_names(target, anna, bo)
     finally:
         drop_pg_schema(pg)

@@ -271,3 +271,100 @@ def test_seals_of_another_key_are_refused_unless_resealed(source, tmp_path, monk
     assert code == 0, out
     code, out = pmo_cli("--store", target, "audit", "verify")
     assert code == 0 and "OK: " in out, out
+
+
+# --- the people's personal-data keys ------------------------------------------------------
+
+def write_people(url: str) -> tuple[UUID, UUID]:
+    """Anna and Bo registered, Anna forgotten (her key destroyed): returns their ids."""
+    from core.services import plugins
+    from plugins.resources import services
+
+    pmo = open_pmo(url, entry_points=False)
+    try:
+        with command_context("admin", "resource planning"):
+            plugins.enable_plugin(pmo, "resources")
+        with command_context("saga", "hiring"):
+            anna = services.register_person(pmo, "Anna Berg", "anna@example.org", "Business analyst", "Digital", 32.0)
+            bo = services.register_person(pmo, "Bo Ek", "bo@example.org", "Developer", "IT", 40.0)
+        with command_context("admin", "erasure request 2026-14"):
+            services.forget_person(pmo, anna.id)
+        return anna.id, bo.id
+    finally:
+        pmo.close()
+
+
+def assert_names(url: str, anna: UUID, bo: UUID) -> None:
+    """Bo's name reads back; Anna stays forgotten: no name, and no key that could open one."""
+    from plugins.resources import queries, vault
+
+    pmo = open_pmo(url, entry_points=False)
+    try:
+        assert queries.get_person(pmo, bo)["name"] == "Bo Ek"
+        assert queries.get_person(pmo, anna)["name"] == vault.FORGOTTEN
+        assert set(vault.keyring(pmo)) == {bo}
+    finally:
+        pmo.close()
+
+
+@pytest.fixture
+def people(tmp_path, monkeypatch):
+    monkeypatch.setenv("PMO_AUDIT_KEY", AUDIT_KEY)
+    url = f"sqlite:///{tmp_path}/people.sqlite"
+    return url, *write_people(url)
+
+
+def test_a_restored_sqlite_backup_reads_the_names_and_keeps_erasures(people, tmp_path):
+    url, anna, bo = people
+    backup = tmp_path / "backup.sqlite"
+    assert pmo_cli("--store", url, "backup", str(backup))[0] == 0
+    target = f"sqlite:///{tmp_path}/restored.sqlite"
+    code, out = pmo_cli("--store", target, "restore", str(backup))
+    assert code == 0 and "1 personal-data key(s)" in out, out
+    assert_names(target, anna, bo)
+
+    # Even a backup that still holds a forgotten person's key (one that outlived her erasure)
+    # restores her as forgotten: replaying the erasure deletes the key again.
+    with sqlite3.connect(backup) as db:
+        db.execute("INSERT INTO resources_person_keys VALUES (?, ?, '2026-01-05 00:00:00.000000')",
+                   (anna.hex, bytes(32)))
+    again = f"sqlite:///{tmp_path}/again.sqlite"
+    code, out = pmo_cli("--store", again, "restore", str(backup))
+    assert code == 0 and "2 personal-data key(s)" in out, out  # both carried, then hers deleted again
+    assert_names(again, anna, bo)
+
+
+@pytest.mark.postgres
+def test_keys_travel_through_postgresql_and_its_ledger_file(people, tmp_path):
+    url, anna, bo = people
+    backup = tmp_path / "backup.sqlite"
+    assert pmo_cli("--store", url, "backup", str(backup))[0] == 0
+    pg = postgres_store_url()
+    try:
+        code, out = pmo_cli("--store", pg, "restore", str(backup))
+        assert code == 0, out
+        assert_names(pg, anna, bo)
+
+        # PostgreSQL backs up into a ledger file: Bo's key is in it, Anna's is not.
+        ledger_file = tmp_path / "pg-backup.jsonl"
+        code, out = pmo_cli("--store", pg, "backup", str(ledger_file))
+        assert code == 0 and "ledger file" in out, out
+        text = ledger_file.read_text()
+        assert str(bo) in text.split('"kind":"beside"', 1)[1] and f'"person_id":"{anna}"' not in text
+        assert "Bo Ek" not in text  # names are sealed; only the key opens them
+        code, out = pmo_cli("--store", "memory://", "audit", "verify", "--export", str(ledger_file))
+        assert code == 0 and out.startswith("OK"), out  # the auditors' check passes over the keys
+        back = f"sqlite:///{tmp_path}/back.sqlite"
+        code, out = pmo_cli("--store", back, "restore", str(ledger_file))
+        assert code == 0 and "1 personal-data key(s)" in out, out
+        assert_names(back, anna, bo)
+        code, out = pmo_cli("--store", back, "audit", "verify")
+        assert code == 0 and "OK: " in out, out
+
+        # A damaged key line refuses the file before anything is written.
+        ledger_file.write_text(text.replace(f'"person_id":"{bo}"', '"person_id":"not an id"'))
+        empty = f"sqlite:///{tmp_path}/empty.sqlite"
+        assert "not restored" in pmo_error("--store", empty, "restore", str(ledger_file))
+        assert stored_at(empty) == []
+    finally:
+        drop_pg_schema(pg)

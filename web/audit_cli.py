@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from events.chain import iter_chain, iter_records, verify_chain
-from events.copy import TargetNotEmptyError, copy_ledger
+from events.copy import TargetNotEmptyError, copy_beside, copy_ledger
 from events.export import export_rows, verify_export, write_export
 from events.store import Ledger, parse_store_url
+from web.backup_cli import BESIDE
 
 
 def _ledger(obj) -> Ledger:
@@ -140,6 +141,9 @@ def copy(obj, target_url: str) -> None:
                 done[0] = copied
 
             copy_ledger(source, target.ledger, progress=advance)
+        # The people's keys live beside the ledger: carried before the rebuild, which replays
+        # erasures (and deletes such a key again).
+        copy_beside(source, target.writer_engine, BESIDE)
         with _bar(target.ledger.max_position(), "Building read models") as bar:
             seen = [0]
 

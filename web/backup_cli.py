@@ -3,8 +3,9 @@
 A SQLite store is backed up into a SQLite file (the online backup API: one consistent
 snapshot while the app writes; the file is itself a working store). A PostgreSQL store is
 backed up into a ledger file: every record with its chain hash and the seals (the auditors'
-export format), which holds the whole history; pg_dump stays the tool for a copy of the
-database server itself. Either restores into any empty store, SQLite or PostgreSQL.
+export format), which holds the whole history, and the people's personal-data keys; pg_dump
+stays the tool for a copy of the database server itself. Either restores into any empty
+store, SQLite or PostgreSQL, keys included.
 """
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from pathlib import Path
 import click
 
 from events.backup import BackupError, SealKeyError, open_backup, restore_records, take_backup, verify_restored
-from events.copy import TargetNotEmptyError
+from events.copy import TargetNotEmptyError, write_beside
 from events.store import Ledger, parse_store_url
+from plugins.resources.vault import keys_table
+
+# Tables kept beside the ledger, not in it, that a backup, a restore and ``pmo ledger copy``
+# carry: without the keys the people's names in a copy could not be read. A key erased in
+# the source is a deleted row, so it is not carried; the erasure itself is an event.
+BESIDE = (keys_table,)
 
 
 class _Progress:
@@ -63,7 +70,8 @@ def backup(obj, file: str, overwrite: bool) -> None:
         click.echo(f"Backing up {obj.store} ...", err=True)
         with _Progress("Writing the ledger file") as written, \
                 _Progress("Checking the copy", after=written) as checked:
-            summary = take_backup(ledger, file, overwrite=overwrite, progress=written, check_progress=checked)
+            summary = take_backup(ledger, file, overwrite=overwrite, progress=written, check_progress=checked,
+                                  beside=BESIDE)
     except (BackupError, FileExistsError) as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -95,6 +103,10 @@ def restore_command(obj, file: str, reseal: bool) -> None:
     except BackupError as error:
         raise click.ClickException(f"not restored: {error}") from None
     with source:
+        try:
+            keys = source.rows_beside(BESIDE)  # read before anything is written: a damaged row writes nothing
+        except BackupError as error:
+            raise click.ClickException(f"not restored: {error}") from None
         # Opened while still empty: building the read models happens below, with progress.
         pmo = open_pmo(obj.store, obj.extra_plugins, entry_points=obj.entry_points)
         try:
@@ -102,6 +114,8 @@ def restore_command(obj, file: str, reseal: bool) -> None:
                 restore_records(source, pmo.ledger, reseal=reseal, progress=copied)
             with _Progress("Verifying the restored chain") as verified:
                 verdict = verify_restored(source, pmo.ledger, progress=verified)
+            # Before the rebuild: replaying an erasure deletes its key again, should the backup hold one.
+            carried = write_beside(pmo.writer_engine, BESIDE, keys)
             with _Progress("Building read models") as built:
                 pmo.rebuild(progress=built)
             pmo.catch_up()  # plugins enabled in the restored history build theirs too
@@ -110,7 +124,8 @@ def restore_command(obj, file: str, reseal: bool) -> None:
             raise click.ClickException(f"not restored: {error}{hint}") from None
         finally:
             pmo.close()
-    click.echo(f"Restored {verdict.checked} records and {len(source.seals)} seals into {obj.store}; "
+    click.echo(f"Restored {verdict.checked} records, {len(source.seals)} seals and {carried} personal-data "
+               f"key(s) into {obj.store}; "
                f"chain head {verdict.head}, the same as the backup's.")
 
 

@@ -133,8 +133,8 @@ def destroy(pmo: PMO, person_id: uuid.UUID) -> None:
 
 
 def copy_keys(source: PMO, target: sa.Engine) -> int:
-    """Copy the keys the target database lacks (after ``pmo ledger copy``, which copies events
-    only); keys of people forgotten meanwhile are gone from the source and stay gone."""
+    """Copy the keys the target database lacks (for a copy made before ``pmo ledger copy``
+    carried them); keys of people forgotten meanwhile are gone from the source and stay gone."""
     with source.read() as conn:
         rows = [dict(r) for r in conn.execute(sa.select(keys_table)).mappings()]
     with target.begin() as conn:
