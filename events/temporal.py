@@ -37,6 +37,13 @@ def temporal_table(name: str, metadata: sa.MetaData, key: str, *columns: sa.Colu
     an as-of count is read from the index alone too."""
     now = sa.text("valid_to IS NULL")
     indexes = []
+    for column in columns:
+        # A column looked up by (a project's actions, a user by name) is indexed with
+        # valid_to: two equalities for the current rows, so the planner takes it over an
+        # index on what is only filtered (status), and the history of one value stays together.
+        if isinstance(column, sa.Column) and column.index and column.name != key:
+            column.index = None
+            indexes.append(sa.Index(f"ix_{name}_{column.name}_valid_to", column.name, "valid_to"))
     for cols in filters:
         label = "_".join(cols)
         indexes.append(sa.Index(f"ix_{name}_now_{label}", *cols, sqlite_where=now, postgresql_where=now))
