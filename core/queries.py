@@ -100,6 +100,26 @@ def _one(pmo: PMO, stmt: sa.Select) -> Row | None:
     return rows[0] if rows else None
 
 
+# Looking one row up by id or code is on every item page and every write (twice: rights,
+# then the answer), so each (table, column) gets its statements built once, as of now and as
+# of a position; building a statement anew cost more than running it.
+_LOOKUPS: dict[tuple[str, str, bool], sa.Select] = {}
+
+
+def _get(pmo: PMO, table: sa.Table, column: sa.ColumnElement, value: Any, at: int | None) -> Row | None:
+    """The row of ``table`` whose ``column`` is ``value``, now or at log position ``at``."""
+    key = (table.name, str(column), at is None)
+    stmt = _LOOKUPS.get(key)
+    if stmt is None:
+        when = visible(table) if at is None else sa.and_(
+            table.c.valid_from <= sa.bindparam("at"),
+            sa.or_(table.c.valid_to.is_(None), table.c.valid_to > sa.bindparam("at")))
+        stmt = _LOOKUPS[key] = sa.select(table).where(when, column == sa.bindparam("value")).limit(1)
+    with pmo.read() as conn:
+        rows = fetch_with(conn, stmt, {"value": value} if at is None else {"value": value, "at": at})
+    return rows[0] if rows else None
+
+
 def _uuid(value: Any) -> uuid.UUID | None:
     if value is None or isinstance(value, uuid.UUID):
         return value
@@ -124,7 +144,7 @@ def list_programmes(pmo: PMO, at: int | None = None) -> list[Row]:
 
 def get_programme(pmo: PMO, programme_id: Any, at: int | None = None) -> Row | None:
     pid = _uuid(programme_id)
-    return _one(pmo, sa.select(programmes).where(visible(programmes, at), programmes.c.id == pid)) if pid else None
+    return _get(pmo, programmes, programmes.c.id, pid, at) if pid else None
 
 
 def list_projects(
@@ -199,8 +219,9 @@ def _projects_where(at: int | None, stage: str | None, programme_id: Any, manage
 def get_project(pmo: PMO, key: Any, at: int | None = None) -> Row | None:
     """A project by id or by code."""
     pid = _uuid(key)
-    cond = projects.c.id == pid if pid else sa.func.lower(projects.c.code) == str(key).lower()
-    return _one(pmo, sa.select(projects).where(visible(projects, at), cond))
+    if pid:
+        return _get(pmo, projects, projects.c.id, pid, at)
+    return _get(pmo, projects, sa.func.lower(projects.c.code), str(key).lower(), at)
 
 
 def stage_history(pmo: PMO, project_id: uuid.UUID, at: int | None = None) -> list[Row]:
@@ -222,7 +243,7 @@ def list_status_reports(pmo: PMO, project_id: Any = None, at: int | None = None,
 
 def get_status_report(pmo: PMO, report_id: Any, at: int | None = None) -> Row | None:
     rid = _uuid(report_id)
-    return _one(pmo, sa.select(status_reports).where(visible(status_reports, at), status_reports.c.id == rid)) if rid else None
+    return _get(pmo, status_reports, status_reports.c.id, rid, at) if rid else None
 
 
 def _with_slippage(row: Row) -> Row:
@@ -246,7 +267,7 @@ def _slipping_milestones(pmo: PMO, at: int | None) -> list[Row]:
 
 def get_milestone(pmo: PMO, milestone_id: Any, at: int | None = None) -> Row | None:
     mid = _uuid(milestone_id)
-    row = _one(pmo, sa.select(milestones).where(visible(milestones, at), milestones.c.id == mid)) if mid else None
+    row = _get(pmo, milestones, milestones.c.id, mid, at) if mid else None
     return _with_slippage(row) if row else None
 
 
@@ -283,7 +304,7 @@ def _decisions_where(project_id: Any, at: int | None) -> sa.Select:
 
 def get_decision(pmo: PMO, decision_id: Any, at: int | None = None) -> Row | None:
     did = _uuid(decision_id)
-    return _one(pmo, sa.select(decisions).where(visible(decisions, at), decisions.c.id == did)) if did else None
+    return _get(pmo, decisions, decisions.c.id, did, at) if did else None
 
 
 def _with_overdue(row: Row, today: date) -> Row:
@@ -335,7 +356,7 @@ def _actions_where(project_id: Any, owner: str | None, status: str | None, overd
 
 def get_action(pmo: PMO, action_id: Any, at: int | None = None, today: date | None = None) -> Row | None:
     aid = _uuid(action_id)
-    row = _one(pmo, sa.select(actions).where(visible(actions, at), actions.c.id == aid)) if aid else None
+    row = _get(pmo, actions, actions.c.id, aid, at) if aid else None
     return _with_overdue(row, today or date.today()) if row else None
 
 
@@ -422,8 +443,9 @@ def list_users(pmo: PMO, at: int | None = None) -> list[Row]:
 def get_user(pmo: PMO, key: Any, at: int | None = None) -> Row | None:
     """A user by id or username."""
     uid = _uuid(key)
-    cond = users.c.id == uid if uid else users.c.username == str(key).lower()
-    return _one(pmo, sa.select(users).where(visible(users, at), cond))
+    if uid:
+        return _get(pmo, users, users.c.id, uid, at)
+    return _get(pmo, users, users.c.username, str(key).lower(), at)
 
 
 # Built once: every request that signs in with a token asks it (SQLAlchemy caches the
