@@ -31,6 +31,7 @@ from events import temporal
 from events.aggregate import LedgerAggregate
 from events.projections import Projection, ProjectionRunner, log_index_projection, projections_mode
 from events.store import Ledger, parse_store_url, readmodel_engine
+from events.writer_turn import WriterTurn, no_turn
 
 CORE_AGGREGATES: list[type[LedgerAggregate]] = [
     Portfolio, Programme, Project, StatusReport, Milestone, Decision, Action, User, Settings,
@@ -70,6 +71,11 @@ class PMO:
                 projections.append(projection)
                 self.projection_owner[projection.name] = names_by_plugin_object.get(impl.plugin)
         self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections, reader=self.engine)
+        self._turn = no_turn
+        if self.config.kind == "sqlite":
+            turn = WriterTurn(self.config.eventsourcing_env["SQLITE_DBNAME"])
+            self._turn = turn
+            self._closers.append(turn.close)
         # inline: each writer catches the read models up after its save; external: a separate
         # `pmo projections run` does, and the writer waits until they include its write.
         self.projections_mode = projections_mode()
@@ -147,6 +153,10 @@ class PMO:
 
     def save(self, *aggregates: LedgerAggregate) -> None:
         """One transaction for all pending events; then the read models catch up."""
+        with self._turn():
+            self._save(aggregates)
+
+    def _save(self, aggregates: tuple[LedgerAggregate, ...]) -> None:
         try:
             recordings = self.ledger.save(*aggregates)
         except IntegrityError:
