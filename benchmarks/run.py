@@ -230,8 +230,13 @@ end
 """
 
 
-def wrk_script(paths: list[str], method: str = "GET", bodies: list[str] | None = None) -> str:
+def wrk_script(paths: list[str], method: str = "GET", bodies: list[str] | None = None,
+               pause_ms: float | None = None) -> str:
+    """``pause_ms``: each connection waits that long after an answer before its next request
+    (a user reading the page), so that the load is a chosen rate instead of all it can take."""
     lines = ["local paths = {" + ", ".join(json.dumps(p) for p in paths) + "}"]
+    if pause_ms is not None:
+        lines.append(f"delay = function() return {max(0, int(pause_ms))} end")
     if bodies:
         lines.append("local bodies = {" + ", ".join("[==[" + b + "]==]" for b in bodies) + "}")
     # wrk's threads each run their own copy of this script: give each its own share of the
@@ -326,6 +331,25 @@ class Server:
         self.log.close()
 
 
+TARGET_RATE = 300  # req/s, from the issue
+USERS = 32  # people at once for the paced runs ("dozens")
+
+
+def at_rate(base: str, token: str, seconds: int, paths: list[str], method: str = "GET",
+            bodies: list[str] | None = None, headers: tuple[str, ...] = ()) -> dict[str, float]:
+    """Latency at the target rate: ``USERS`` connections, each pausing between answer and
+    next request so that together they ask ``TARGET_RATE`` requests a second.
+
+    A closed loop with no pause (``run_wrk`` alone) measures the most the server takes, and
+    its latency is then queueing by construction (connections / rate, Little's law); the
+    target is a latency *at* 300 requests a second. A short first run measures the answer
+    time at about that rate, and the pause is shortened by it."""
+    cycle = USERS / TARGET_RATE * 1000  # ms between one user's requests
+    probe = run_wrk(base, wrk_script(paths, method, bodies, pause_ms=cycle), token, 3, USERS, headers)
+    answer = max(0.0, USERS / max(probe["rate"], 1e-9) * 1000 - cycle)
+    return run_wrk(base, wrk_script(paths, method, bodies, pause_ms=cycle - answer), token, seconds, USERS, headers)
+
+
 def http_figures(kind: str, url: str, seconds: int, connections: int,
                  projections: str = "inline", reads: bool = True) -> list[Figure]:
     ids = sample_ids(url)
@@ -337,6 +361,16 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
     bodies = [json.dumps({"title": f"Benchmark title {i}"}) for i in range(50)]
     write_paths = [f"/api/actions/{a}" for a in ids["actions"]]
     json_header = ("Content-Type: application/json",)
+    targeted = kind == "sqlite"  # the issue sets write targets on SQLite only
+
+    def measure(label: str, paths: list[str], method: str = "GET", body: list[str] | None = None,
+                headers: tuple[str, ...] = (), target: bool = True) -> None:
+        most = run_wrk(server.base, wrk_script(paths, method, body), token, seconds, connections, headers)
+        figures.append(_capacity_figure(label, most, target))
+        if most["rate"] >= TARGET_RATE * 0.95:  # below that, 300/s cannot be served at all
+            figures.append(_latency_figure(label, at_rate(server.base, token, seconds, paths, method, body, headers),
+                                           most, target))
+
     # Pages are cached per worker by ledger position (web/page_cache.py): reads are measured
     # with the cache, without it (every page rendered), and with the cache while a writer
     # moves the ledger on (each write makes the pages miss once).
@@ -346,8 +380,7 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
             server.warm(["/", "/projects", f"/projects/{ids['codes'][0]}"], token)
             for name, paths in pages if reads else []:
                 say(f"  {kind}: {name} ({how})")
-                r = run_wrk(server.base, wrk_script(paths), token, seconds, connections)
-                figures.append(_http_figure(f"HTTP {kind} read, {how}: {name}", r))
+                measure(f"HTTP {kind} read, {how}: {name}", paths)
             if not cached:
                 continue
             if reads:
@@ -359,21 +392,27 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
                 thread.start()
                 r = run_wrk(server.base, wrk_script(read_paths), token, seconds, max(1, connections - 2))
                 thread.join()
-                figures.append(_http_figure(f"HTTP {kind} read, cached, while {writer['w']['rate']:.0f} writes/s: "
-                                            "dashboard, list, project pages", r))
+                figures.append(_capacity_figure(f"HTTP {kind} read, cached, while {writer['w']['rate']:.0f} writes/s: "
+                                                "dashboard, list, project pages", r, True))
             say(f"  {kind}: writes")
-            r = run_wrk(server.base, wrk_script(write_paths, "PATCH", bodies), token, seconds, connections, json_header)
             label = f"HTTP {kind} write: PATCH action" + (" (projections external)" if projections == "external" else "")
-            figures.append(_http_figure(label, r, write_target=kind == "sqlite"))
+            measure(label, write_paths, "PATCH", bodies, json_header, targeted)
     return figures
 
 
-def _http_figure(name: str, r: dict[str, float], write_target: bool = True) -> Figure:
-    ok = r["rate"] >= 300 and r["p95"] <= 50 and not r["errors"]
-    extra = f"; {r['errors']} errors" if r["errors"] else ""
-    return Figure(f"{name} [p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms{extra}]", r["rate"], "req/s",
-                  300.0, "target", ">= 300/s, p95 <= 50 ms" if write_target else "(no target)",
-                  ok if write_target else None)
+def _capacity_figure(name: str, r: dict[str, float], target: bool) -> Figure:
+    errors = f"; {r['errors']} errors" if r["errors"] else ""
+    return Figure(f"{name}: most served [p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms{errors}]", r["rate"], "req/s",
+                  float(TARGET_RATE), "target", ">= 300/s" if target else "(no target)",
+                  (r["rate"] >= TARGET_RATE and not r["errors"]) if target else None)
+
+
+def _latency_figure(name: str, r: dict[str, float], most: dict[str, float], target: bool) -> Figure:
+    errors = f"; {r['errors']} errors" if r["errors"] else ""
+    ok = most["rate"] >= TARGET_RATE and r["p95"] <= 50 and r["rate"] >= TARGET_RATE * 0.95 and not r["errors"]
+    return Figure(f"{name}: p95 at {r['rate']:.0f} req/s from {USERS} users [p50 {r['p50']:.0f} ms{errors}]",
+                  r["p95"], "ms", 50.0, "target", "p95 <= 50 ms at 300/s" if target else "(no target)",
+                  ok if target else None)
 
 
 # --- 3, 4. rebuild vs raw decode; audit verify ------------------------------------------------
@@ -573,7 +612,8 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     header = (f"{command.strip()}\n{date.today()} · {platform.python_implementation()} {platform.python_version()} · "
               f"{os.cpu_count()} cores · load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} · "
-              f"HTTP load: wrk, {args.connections} connections, {seconds} s per run · took {took:.0f} s")
+              f"HTTP load: wrk, {args.connections} connections without pause for the most served, "
+              f"{USERS} pacing users for the latency at {TARGET_RATE}/s, {seconds} s per run · took {took:.0f} s")
     result = table(figures)
     print(header)
     print(result)
