@@ -138,6 +138,19 @@ def register_commands(cli):
 
 
 @hookspec
+def import_kinds():
+    """Return ``core.importing.Kind`` objects: what else can be imported from a CSV or XLSX file.
+
+    Each kind names its ``fields`` (matched by heading), a row schema, what makes two rows the
+    same thing, checks against the ledger (``lookups``, ``refs``) and ``build``, which turns one
+    checked row into an unsaved aggregate through the plugin's services. The core does the
+    rest, as for its own kinds: ``pmo import <name> FILE``, the page ``/imports/<name>``, the
+    row-and-field report, and one save of every row or none. A name must not repeat a core
+    kind's or another plugin's. Called each time the kinds are listed or one is imported.
+    """
+
+
+@hookspec
 def demo_data(pmo, today):
     """Add the plugin's part of the demo PMO; called by ``pmo demo`` after the core data,
     inside a command context stamped at the end of the demo year, with ``today`` the demo's

@@ -1,4 +1,5 @@
-"""What can be imported: projects, milestones and actions. For each, its fields (with the
+"""What the core can import: projects, milestones and actions (plugins add theirs through the
+``import_kinds`` hook, as ``Kind`` objects like these). For each, its fields (with the
 headings they are recognised by), its row schema, what makes two rows the same thing, and how
 one checked row becomes an aggregate through the same service builders the forms use.
 
@@ -37,6 +38,7 @@ class Kind:
     lookups: Callable[[PMO], Any]
     refs: Callable[[Row, Any], list[Problem]]               # (what could be read, lookups)
     build: Callable[[PMO, Row, Any, str], LedgerAggregate]  # (pmo, a clean row, lookups, filename)
+    landing: str = ""  # a plugin kind's page listing what was imported (a Flask endpoint); "": /imports
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)

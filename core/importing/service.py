@@ -1,4 +1,5 @@
-"""Import a spreadsheet of projects, milestones or actions: every row, or (one problem) none.
+"""Import a spreadsheet of one kind (projects, milestones, actions, or a plugin's kind): every
+row, or (one problem) none.
 
 ``import_file`` reads the file, maps its columns to fields, checks every row (types, required
 values, codes that must exist, duplicates within the file and against the ledger), builds the
@@ -29,11 +30,23 @@ FIELD_OF = {"programme_id": "programme", "project_id": "project"}
 Progress = Callable[[int, int], None]
 
 
-def kind_of(name: str) -> Kind:
+def kinds(pmo: PMO) -> dict[str, Kind]:
+    """What ``pmo`` can import: the core's kinds, then those of its enabled plugins."""
+    found = dict(KINDS)
+    for offered in pmo.hook("import_kinds")():
+        for spec in offered or ():
+            if spec.name in found:  # two importers behind one name: neither could be trusted
+                raise RuntimeError(f"two import kinds are named {spec.name!r}")
+            found[spec.name] = spec
+    return found
+
+
+def kind_of(pmo: PMO, name: str) -> Kind:
+    available = kinds(pmo)
     try:
-        return KINDS[name]
+        return available[name]
     except KeyError:
-        raise DomainError(f"cannot import {name!r}; choose {', '.join(KINDS)}", "kind") from None
+        raise DomainError(f"cannot import {name!r}; choose {', '.join(available)}", "kind") from None
 
 
 def import_reason(filename: str, reason: str = "") -> str:
@@ -57,7 +70,7 @@ def import_sheet(
     pmo: PMO, kind: str, sheet: Sheet, filename: str, *, columns: cols.Mapping | None = None,
     headings: dict[str, str] | None = None, dry_run: bool = True, progress: Progress | None = None,
 ) -> ImportReport:
-    spec = kind_of(kind)
+    spec = kind_of(pmo, kind)
     report = ImportReport(spec.name, spec.noun, filename, rows=len(sheet.rows), header=sheet.header,
                           dry_run=dry_run, errors=list(sheet.errors))
     if columns is not None:

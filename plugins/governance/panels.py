@@ -24,5 +24,5 @@ def project_panel(pmo: PMO, project: dict, as_of: int | None) -> dict:
             else Markup('<p class="empty">No gate reviews or governance meetings yet.</p>'))
     may_open = as_of is None and has_request_context() and queries.may_prepare(pmo, kit.user(), project)
     link = Markup('<p><a href="{}">Open a gate review</a></p>').format(
-        f"/governance/reviews/new?project={project['code']}") if may_open else Markup("")
+        kit.href(f"/governance/reviews/new?project={project['code']}")) if may_open else Markup("")
     return {"title": "Governance", "html": body + link}

@@ -64,7 +64,8 @@ def project_panels(pmo: PMO, project: dict, at: int | None, today: date, may_rec
         parts.append(Markup('<p class="empty">No category or tags yet: lessons of its kind cannot be suggested.</p>'))
     links = [Markup('<a href="{}">Search lessons</a>').format(href("/knowledge/"))]
     if may_profile:
-        links.append(Markup('<a href="{}">Set category and tags</a>').format(f"/knowledge/profiles/{project['id']}"))
+        profile_page = href(f"/knowledge/profiles/{project['id']}")
+        links.append(Markup('<a href="{}">Set category and tags</a>').format(profile_page))
     if may_record and not closing(project, today):
         links.append(Markup('<a href="{}">Record a lesson</a>').format(record))
     parts.append(Markup("<p>{}</p>").format(Markup(" · ").join(links)))

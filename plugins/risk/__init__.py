@@ -25,23 +25,27 @@ Pages (``views.py``; every page honours ``?as_of=``)
     /risks/<id>                 one risk: assessments, trend chart, mitigations, history
     /risks/<id>/assess|response|mitigate|review|close|materialise|edit   its forms
     /risks/issues/ , /risks/issues/new , /risks/issues/<id> (+ /escalate, /resolve, /edit)
-    /risks/import               upload a CSV or XLSX register (pmo and admin), with a dry run
+    /risks/import               upload a CSV or XLSX register for a project or the portfolio (pmo,
+                                admin), with a dry run; /imports/risks: the same import, previewed
     /risks/export?format=csv|xlsx  the register as shown (same filters, order and as_of)
     /risks/issues/export?format=csv|xlsx  the issue register as shown
     /risks/scales               the probability/impact scales and level thresholds (admin edits)
 
 JSON API (``api.py``, in the OpenAPI document; every read takes ``as_of``)
     /api/risks, /api/risks/{id} (+ /assessments /response /mitigations /review /close
-    /materialise), /api/risks/heatmap, /api/risks/scales, /api/risks/import,
-    /api/issues, /api/issues/{id} (+ /escalate /resolve)
+    /materialise), /api/risks/heatmap, /api/risks/scales, /api/risks/import (also the core's
+    /api/imports/risks), /api/issues, /api/issues/{id} (+ /escalate /resolve)
 
 Command line (``cli.py``)
     pmo [--as ACTOR] risk import FILE [--project CODE | --programme CODE] [--dry-run]
+                                (``pmo import risks FILE`` for rows that name their place)
     pmo risk export [--format csv|xlsx] [--output FILE] [--project CODE] [--as-of DATE]
 
 Modules, in dependency order
-    domain -> services, projections, queries -> schemas, forms, charts, importer, panels, demo,
-    report_section (the top risks of a printed status report)
+    domain -> services, projections, queries -> schemas, forms, charts, panels, demo,
+    report_section (the top risks of a printed status report), import_kind (risks as a kind of
+    the core's spreadsheet import: the only row checks) -> importer (the register's own import
+    entry points over it, and the export)
     -> api, views, cli -> hooks (the only one using ``hookimpl``). Shared Flask helpers of the
     built-in plugins are in ``plugins/kit.py``; no module imports ``web``.
 

@@ -178,9 +178,10 @@ class Import(MethodView):
     @api.arguments(ImportFile, location="files")
     @api.response(200, ImportReportSchema)
     def post(self, args, files):
-        """Import a CSV or XLSX register (pmo, admin); one bad row and nothing is imported (422 with every bad line)."""
+        """Import a CSV or XLSX register (pmo, admin); one bad row and nothing is imported (422 with every bad line).
+
+        The same import as /api/imports/risks; rows that name no project or programme go to ?project=CODE."""
         upload = files["file"]
-        data = upload.read(importer.MAX_BYTES + 1)
         target = importer.Target()
         if args.get("project"):
             project = core_queries.get_project(kit.pmo(), args["project"])
@@ -188,17 +189,15 @@ class Import(MethodView):
                 raise ValidationError("no such project", "project")
             target = importer.Target("project", project["id"])
         with kit.command(request.headers.get("X-Reason", "") or "Risk register imported") as pmo:
-            report = importer.import_register(pmo, data, target, dry_run=args["dry_run"],
-                                              filename=upload.filename or "register.csv")
-        answer = {"rows": report.rows, "imported": report.imported, "dry_run": report.dry_run, "ok": report.ok,
-                  "summary": report.summary(), "errors": [vars(e) for e in report.errors],
-                  "risk_ids": report.risk_ids if report.imported else []}
+            report = importer.import_register(pmo, upload.read(importer.MAX_BYTES + 1), target,
+                                              dry_run=args["dry_run"], filename=upload.filename or "register.csv")
         if not report.ok:
             errors: dict[str, list[str]] = {}
             for e in report.errors:
                 errors.setdefault(f"line {e.line}", []).append(f"{e.column}: {e.message}")
-            smorest_abort(422, message=answer["summary"], errors=errors)
-        return answer
+            smorest_abort(422, message=report.summary(), errors=errors)
+        return {"rows": report.rows, "imported": report.imported, "dry_run": report.dry_run, "ok": report.ok,
+                "summary": report.summary(), "errors": [], "risk_ids": report.ids if report.imported else []}
 
 
 @api.route("/risks/<uuid:risk_id>")

@@ -3,8 +3,10 @@
     pmo --as saga risk import register.csv --project DIG-01 [--dry-run]
     pmo risk export --format xlsx --output risks.xlsx [--project DIG-01] [--as-of 2026-03-31]
 
-The import runs as the CLI's actor (``pmo --as NAME``): every event it writes is theirs.
-A bad row makes the command fail (exit 1) after listing every problem; nothing is written.
+The import is ``pmo import risks FILE`` for one project's or programme's register: rows that
+name neither go there (``importer.import_register``). It runs as the CLI's actor (``pmo --as
+NAME``): every event it writes is theirs. A bad row makes the command fail (exit 1) after
+listing every problem; nothing is written.
 """
 from __future__ import annotations
 

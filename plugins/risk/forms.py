@@ -141,11 +141,11 @@ class ResolveForm(kit.Form):
 
 
 class ImportForm(kit.Form):
-    file = FileField("CSV or XLSX file", description="Columns ID, title, description, owner, probability, "
-                                                     "impact, response, status (optional: project, category, kind, "
-                                                     "cause, effect, proximity, review_date). CSV UTF-8 or an .xlsx "
-                                                     "workbook (its first sheet), at most 1 MB.")
-    where = SelectField("Rows without a project column go to")
+    file = FileField("CSV or XLSX file", description="Columns title and owner (optional: ID, description, "
+                                                     "probability, impact, response, status, project, programme, "
+                                                     "category, kind, cause, effect, proximity, review_date). CSV "
+                                                     "UTF-8 or an .xlsx workbook (its first sheet), at most 1 MB.")
+    where = SelectField("Rows that name no project or programme go to")
     dry_run = SelectField("Mode", choices=choices(["yes", "no"], {"yes": "Dry run: check only", "no": "Import"}),
                           default="yes")
 

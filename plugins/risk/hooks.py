@@ -11,7 +11,7 @@ from flask import has_request_context
 from core.hookspecs import hookimpl
 from core.permissions import can_read
 from plugins import kit
-from plugins.risk import api, demo, panels, projections, queries, report_section, services, views
+from plugins.risk import api, demo, import_kind, panels, projections, queries, report_section, services, views
 from plugins.risk import cli as risk_cli
 from plugins.risk.domain import Issue, Risk, RiskSettings
 
@@ -36,6 +36,11 @@ def register_projections():
 @hookimpl
 def register_services(pmo):
     return {"risk": services}
+
+
+@hookimpl
+def import_kinds():
+    return [import_kind.RISKS]
 
 
 @hookimpl

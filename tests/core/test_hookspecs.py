@@ -189,3 +189,44 @@ def test_hook_stage_change_guard(pmo):
             projects.move_project_to_stage(pmo, project.id, "closed", "done")
         assert refused.value.field == "stage" and pmo.ledger.max_position() == head
         assert projects.move_project_to_stage(pmo, project.id, "closed", "done", via="sign-off").stage == "closed"
+
+
+def test_hook_import_kinds(pmo):
+    """A plugin's kind is imported by the core like its own: checked, then one save; a name
+    that repeats another kind's is refused."""
+    import pytest
+
+    from core import queries
+    from core.hookspecs import hookimpl
+    from core.importing import KINDS, Kind, import_file, kinds
+    from core.importing.columns import Field
+    from core.importing.schemas import RowSchema, Text
+    from core.services.logs import new_action
+
+    class TodoRow(RowSchema):
+        todo = Text(required=True)
+
+    todos = Kind("todos", "todo", (Field("todo", "To do", True),), TodoRow, lambda r: (r["todo"],), "todo",
+                 lambda pmo: None, lambda row, lookups: [],
+                 lambda pmo, row, lookups, filename: new_action(pmo, row["todo"], "ann", None, None, "", "normal"))
+
+    class Todos:
+        @hookimpl
+        def import_kinds(self):
+            return [todos]
+
+    pmo.pm.register(Todos())
+    assert list(kinds(pmo)) == [*KINDS, "todos"]
+    with command_context("ann"):
+        report = import_file(pmo, "todos", b"To do\nBook the room\nSend the agenda\n", "todo.csv", dry_run=False)
+    assert report.ok and report.imported == 2
+    assert sorted(a["title"] for a in queries.list_actions(pmo)) == ["Book the room", "Send the agenda"]
+
+    class Clash:
+        @hookimpl
+        def import_kinds(self):
+            return [KINDS["projects"]]
+
+    pmo.pm.register(Clash())
+    with pytest.raises(RuntimeError, match="two import kinds are named 'projects'"):
+        kinds(pmo)

@@ -60,6 +60,38 @@ def test_the_api_checks_imports_and_refuses_with_every_row(app, client, people):
         ("pmo-user", "Imported from plan.csv: Plan from the kick-off")}
 
 
+def test_a_plugin_kind_is_served_while_its_plugin_is_enabled(app, client, people):
+    """The kind is looked up per request: 404 before the plugin is enabled, served right after."""
+    from core.services.plugins import enable_plugin
+    from plugins.risk import queries as risk_queries
+    from web.tenancy import current_pmo
+
+    pmo_token = people["pmo"]["token"]
+    risks = "ID,Title,Owner,Probability,Impact\nR-1,Supplier late,bo,4,3\n,Key developer leaves,bo,3,4\n"
+    for kind in ("risks", "budgets"):
+        missing = post(client, pmo_token, kind, risks)
+        assert missing.status_code == 404 and missing.content_type == "application/problem+json"
+        assert "choose projects, milestones, actions." in missing.get_json()["detail"]
+    assert post(client, people["manager"]["token"], "risks", risks).status_code == 403  # roles first
+    with app.app_context(), command_context("admin", "We start a risk register"):
+        enable_plugin(current_pmo(), "risk")
+        before = current_pmo().ledger.max_position()
+
+    bad = post(client, pmo_token, "risks", risks.replace("4,3", "4,9"))
+    assert bad.status_code == 422 and bad.get_json()["errors"] == {"row 2": ["impact: must be from 1 to 5"]}
+    with app.app_context():
+        assert current_pmo().ledger.max_position() == before
+    done = post(client, pmo_token, "risks", risks)
+    assert done.status_code == 200 and (done.get_json()["kind"], done.get_json()["imported"]) == ("risks", 2)
+    with app.app_context():
+        assert sorted(r["ref"] for r in risk_queries.list_risks(current_pmo())) == ["R-001", "R-1"]
+
+    path = client.get("/api/openapi.json").get_json()["paths"]["/api/imports/{kind}"]
+    [kind] = path["parameters"]
+    assert (kind["in"], kind["name"]) == ("path", "kind") and "projects, milestones, actions" in kind["description"]
+    assert "404" in path["post"]["responses"] and "Code (required)" in path["post"]["description"]
+
+
 def test_pmo_import_lists_every_problem_and_exits_1_or_imports_all_with_progress(tmp_path):
     from web.cli import make_cli
     from web.tenancy import open_pmo

@@ -1,4 +1,5 @@
-"""Spreadsheet import at /imports (pmo, admin): projects, milestones and actions from CSV or XLSX.
+"""Spreadsheet import at /imports (pmo, admin): projects, milestones and actions from CSV or XLSX,
+and what enabled plugins add (the ``import_kinds`` hook: risks, with the risk plugin).
 
 Upload a file and see the preview: how each of its columns maps to a field (matched by
 heading, changeable here), the first rows as read, and every problem by row and field. Nothing
@@ -16,18 +17,19 @@ import binascii
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core.importing import KINDS, MAX_BYTES, FileRefused, Table, import_file
+from core.importing import MAX_BYTES, FileRefused, Kind, Table, import_file, kinds
 from core.importing.readers import clean_filename
 from core.permissions import can_edit_portfolio
 from web import exports
 from web.auth import require
 from web.commands import command
+from web.tenancy import current_pmo
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
-KIND = "<any(projects, milestones, actions):kind>"
+KIND = "<kind>"  # a core kind or an enabled plugin's: looked up per request (404 otherwise)
 REASON_MAX = 500
-# Where a finished import lands: the list that shows what was imported.
+# Where a finished import lands: the list that shows what was imported (a plugin's kind says).
 LANDING = {"projects": "pages.projects.index", "milestones": "pages.imports.index", "actions": "pages.actions.index"}
 ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,14 +38,21 @@ ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spre
 @require(can_edit_portfolio)
 def index():
     """What can be imported, the columns of each, and empty templates to fill in."""
-    return render_template("imports/index.html", kinds=KINDS.values())
+    return render_template("imports/index.html", kinds=kinds(current_pmo()).values())
+
+
+def _kind(name: str) -> Kind:
+    spec = kinds(current_pmo()).get(name)
+    if spec is None:
+        abort(404, f"Nothing called {name!r} can be imported here.")
+    return spec
 
 
 @bp.route(f"/{KIND}/template")
 @require(can_edit_portfolio)
 def template(kind: str):
     """An empty sheet with the headings the import recognises (``?format=csv|xlsx``)."""
-    spec = KINDS[kind]
+    spec = _kind(kind)
     table = Table(f"{spec.noun.title()}s", [f.label for f in spec.fields])
     return exports.download(table, exports.export_format() or "xlsx", f"{kind}-import-template")
 
@@ -57,7 +66,7 @@ def _posted_columns() -> dict[int, str] | None:
 
 
 def _page(kind: str, status: int = 200, file_error: str | None = None, reason: str = "", **context):
-    return render_template("imports/upload.html", kind=KINDS[kind], file_error=file_error, accept=ACCEPT,
+    return render_template("imports/upload.html", kind=_kind(kind), file_error=file_error, accept=ACCEPT,
                            max_kb=MAX_BYTES // 1024, reason=reason, **context), status
 
 
@@ -65,6 +74,7 @@ def _page(kind: str, status: int = 200, file_error: str | None = None, reason: s
 @require(can_edit_portfolio)
 def upload(kind: str):
     """Upload (or check again with another column mapping), preview, then import."""
+    spec = _kind(kind)
     if request.method == "GET":
         return _page(kind)
     reason = request.form.get("reason", "").strip()[:REASON_MAX]
@@ -87,7 +97,7 @@ def upload(kind: str):
         return _page(kind, 422, error.message, reason)
     if importing and report.ok:
         flash(report.summary(), "success")
-        return redirect(url_for(LANDING[kind]), 303)
+        return redirect(url_for(LANDING.get(kind) or spec.landing or ".index"), 303)
     problem_lines = {e.line for e in report.errors}
     heading_of = {name: report.header[i] for i, name in report.columns.items()}
     return _page(kind, 200 if report.ok else 422, reason=reason, report=report, filename=filename,
@@ -98,7 +108,7 @@ def upload(kind: str):
 def too_large(error: RequestEntityTooLarge):
     """An upload over the server's limit never reaches the view: say so on the upload form."""
     kind = (request.view_args or {}).get("kind")
-    if kind not in KINDS:
+    if kind not in kinds(current_pmo()):
         abort(413, "The upload is too large.")
     return _page(kind, 413, f"The upload is larger than the server accepts; a file may have at most "
                             f"{MAX_BYTES // 1024} KB.")

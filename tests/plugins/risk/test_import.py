@@ -1,5 +1,7 @@
-"""Importing an existing register: all rows or none; every bad row named by line and column;
-a good file imported as events by the importing user (CLI, upload form, API)."""
+"""Importing an existing register for one place (/risks/import, its API and ``pmo risk import``):
+the core's import of the ``risks`` kind, with rows that name no project or programme going to
+that place. All rows or none; every bad row named by line and field; a good file imported as
+events by the importing user."""
 from __future__ import annotations
 
 import io
@@ -18,7 +20,7 @@ R1,Supplier late,The supplier has two other clients,bo,4,3,reduce: weekly delive
 R2,Key developer leaves,,bo,3,4,transfer,open
 R3,Old licence risk,Replaced by the new contract,pia,2,2,accept,closed
 """
-# Line 3 has an impact off the scale; line 5 an unknown strategy and a bad status.
+# Line 3 has an impact off the scale; line 5 a bad status and an unknown strategy.
 BAD = """ID,title,description,owner,probability,impact,response,status
 R1,Supplier late,,bo,4,3,reduce,open
 R2,Key developer leaves,,bo,3,7,reduce,open
@@ -43,7 +45,7 @@ def test_one_bad_row_imports_nothing_and_names_each_bad_line_and_column(enabled,
     head = enabled.ledger.max_position()
     with command_context("pmo-user", "import"):
         report = importer.import_register(enabled, BAD, target)
-    assert [(e.line, e.column) for e in report.errors] == [(3, "impact"), (5, "response"), (5, "status")]
+    assert [(e.line, e.column) for e in report.errors] == [(3, "impact"), (5, "status"), (5, "response")]
     assert report.imported == 0 and not report.ok and "nothing was imported" in report.summary()
     assert enabled.ledger.max_position() == head
     assert queries.list_risks(enabled, status="all") == []
@@ -62,7 +64,9 @@ def test_a_good_file_imports_every_row_as_events_by_the_importing_user(enabled, 
     # Importing the same file again clashes on every ID, and writes nothing.
     with command_context("pmo-user"):
         again = importer.import_register(enabled, GOOD, target)
-    assert [(e.line, e.column) for e in again.errors] == [(2, "ID"), (3, "ID"), (4, "ID")]
+    assert [(e.line, e.column, e.message) for e in again.errors] == [
+        (2, "ref", "R1 is already in the register"), (3, "ref", "R2 is already in the register"),
+        (4, "ref", "R3 is already in the register")]
 
 
 def test_a_dry_run_checks_everything_and_writes_nothing(enabled, target):
@@ -74,11 +78,12 @@ def test_a_dry_run_checks_everything_and_writes_nothing(enabled, target):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("", [(1, "header")]),
-    ("ID,title\nR1,x\n", [(1, c) for c in ("description", "owner", "probability", "impact", "response", "status")]),
-    ("ID,title,description,owner,probability,impact,response,status,colour\n", [(1, "colour")]),
-    ("ID,title,description,owner,probability,impact,response,status\nR1,,x,,four,2,,open\nR1,y,,bo,1,1,,open\n",
-     [(2, "title"), (2, "owner"), (2, "probability"), (3, "ID")]),
+    ("", [(1, "header"), (1, "title"), (1, "owner")]),
+    ("ID,title\nR1,x\n", [(1, "owner")]),  # only title and owner are required columns
+    ("ID,title,description,owner,probability,impact,response,status\n", [(2, "row")]),
+    ("ID,title,description,owner,probability,impact,response,status\nR1,,x,,four,2,,open\n"
+     "R2,y,,bo,1,1,,open\nr2,z,,bo,1,1,,open\n",
+     [(2, "title"), (2, "owner"), (2, "probability"), (4, "ref")]),
     ("ID,title,description,owner,probability,impact,response,status\nR1,x,,bo,2,,,open\n", [(2, "impact")]),
     ("ID,title,description,owner,probability,impact,response,status,project\nR1,x,,bo,1,1,,open,NOPE\n",
      [(2, "project")]),
@@ -91,6 +96,42 @@ def test_each_kind_of_problem_points_at_its_cell(enabled, target, text, expected
     with command_context("pmo-user"):
         report = importer.import_register(enabled, text, target)
     assert [(e.line, e.column) for e in report.errors] == expected
+
+
+def test_rows_naming_a_place_keep_it_and_the_others_go_to_the_target(enabled, places, target):
+    text = ("ID,title,owner,project,programme,score\n"
+            "R1,Ours,bo,,,12\n"                  # no place: the target's, P-OWN
+            "R1,Theirs,bo,P-OTHER,,4\n"           # its own project: R1 there is another risk
+            "R1,The programme's,bo,,PRG,6\n"
+            "R2,Both,bo,P-OWN,PRG,6\n")
+    with command_context("pmo-user"):
+        refused = importer.import_register(enabled, text, target)
+        assert [(e.line, e.column) for e in refused.errors] == [(5, "programme")]
+        report = importer.import_register(enabled, text.rpartition("R2,")[0], target)
+    assert report.ok and report.imported == 3 and report.ignored == ["score"]  # the ledger computes scores
+    assert {r["title"]: r["where"] for r in queries.list_risks(enabled, status="all")} == {
+        "Ours": "P-OWN", "Theirs": "P-OTHER", "The programme's": "Programme PRG"}
+
+
+def test_the_export_names_each_risk_s_place_as_the_import_reads_it(enabled, places, target):
+    text = "ID,title,owner,project,programme\nR1,Ours,bo,P-OWN,\nR2,The programme's,bo,,PRG\n"
+    with command_context("pmo-user"):
+        assert importer.import_register(enabled, text, target).ok
+    head = list(importer.EXPORT_COLUMNS)
+    places_of = {row[head.index("title")]: (row[head.index("project")], row[head.index("programme")])
+                 for row in importer.export_rows(enabled)}
+    # A project's risk names only its project (not also the project's programme: the import
+    # refuses a row naming both), a programme's risk its programme.
+    assert places_of == {"Ours": ("P-OWN", ""), "The programme's": ("", "PRG")}
+
+
+def test_a_programme_target_takes_the_rows_without_a_place(enabled, places):
+    with command_context("pmo-user"):
+        report = importer.import_register(enabled, "title,owner\nVendor lock-in,bo\n",
+                                          importer.Target("programme", None, places["PRG"]))
+    assert report.ok, report.errors
+    [risk] = queries.list_risks(enabled, status="all")
+    assert (risk["ref"], risk["where"]) == ("R-001", "Programme PRG")
 
 
 def test_multi_line_cells_keep_line_numbers_right(enabled, target):
@@ -130,9 +171,9 @@ def test_the_cli_imports_as_the_actor_given_with_as(tmp_path):
     assert "bad.csv: line 3, impact: must be from 1 to 5" in result.stderr
     assert "nothing was imported" in result.stderr
     dry = run("--as", "saga", "risk", "import", str(good), "--project", "P-1", "--dry-run")
-    assert dry.exit_code == 0 and "Dry run" in dry.stdout
+    assert dry.exit_code == 0 and "All 3 risks in good.csv are valid. Nothing is imported yet." in dry.stdout
     done = run("--as", "saga", "risk", "import", str(good), "--project", "P-1")
-    assert done.exit_code == 0 and "Imported 3 risk(s)." in done.stdout
+    assert done.exit_code == 0 and "Imported 3 risks from good.csv" in done.stdout
 
     pmo = open_pmo(url, entry_points=False)
     try:
@@ -167,7 +208,7 @@ def test_the_upload_form_is_for_pmo_and_admin_with_size_and_type_limits(enabled,
     assert "<td>3</td><td>impact</td>" in page
     assert queries.list_risks(enabled, status="all") == []
     checked = upload(GOOD.encode(), mode="yes")
-    assert checked.status_code == 200 and "Dry run: nothing was imported" in checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Nothing is imported yet" in checked.get_data(as_text=True)
     done = upload(GOOD.encode("utf-8-sig"))
     assert done.status_code == 303
     assert {actor for _t, actor in events_by(enabled, "risk.Risk")} == {"pmo-user"}
@@ -180,8 +221,9 @@ def test_the_api_import(enabled, places, as_):
 
     problem(post(as_("manager"), GOOD), 403)
     bad = problem(post(as_("pmo"), BAD), 422)
-    assert bad["errors"]["line 5"] == ["response: start with a strategy: avoid, reduce, transfer, exploit, "
-                                       "enhance, share, accept", "status: must be open or closed"]
+    assert bad["errors"]["line 5"] == ["status: must be one of open, closed, not 'maybe'",
+                                       "response: start with a strategy: avoid, reduce, transfer, exploit, "
+                                       "enhance, share, accept"]
     dry = post(as_("pmo"), GOOD, "&dry_run=true")
     assert dry.status_code == 200 and dry.get_json()["imported"] == 0
     done = post(as_("pmo"), GOOD)

@@ -166,7 +166,7 @@ def _setup_one_of_each(app) -> dict:
             "report_id": str(reporting.draft_status_report(
                 pmo, project.id, period_start=date(2026, 1, 1), period_end=date(2026, 1, 31),
                 overall="green", schedule="green", cost="green", scope="green").id),
-            "token_id": queries.list_tokens(pmo, viewer["id"])[0]["token_id"], "name": "risk",
+            "token_id": queries.list_tokens(pmo, viewer["id"])[0]["token_id"], "name": "risk", "kind": "projects",
         }
 
 
