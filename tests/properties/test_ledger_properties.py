@@ -14,17 +14,20 @@ id, and the read models catch up at once. Afterwards:
     store rebuilt from the ledger cut at that position.
 
 ``PMO_PROPERTY_EXAMPLES`` (default 40) sets the number of sequences; ``PMO_PROPERTY_RANDOM=1``
-explores new ones instead of the fixed, reproducible set.
+explores new ones instead of the fixed, reproducible set. The sequences are shared out among
+``SHARDS`` tests (each with a seed of its own) so that pytest-xdist can spread them over its
+workers.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy.pool import StaticPool
 
@@ -40,12 +43,18 @@ from tests.properties.stats import STATS
 from web.tenancy import open_pmo
 
 EXAMPLES = int(os.environ.get("PMO_PROPERTY_EXAMPLES", "40"))
+FIXED = not os.environ.get("PMO_PROPERTY_RANDOM")
+SHARDS = 5
+# Hypothesis tries its simplest sequence first in every shard: one more each keeps at least
+# EXAMPLES different sequences in all (by default 45 runs, 41 different sequences).
+PER_SHARD = math.ceil(EXAMPLES / SHARDS) + 1
 TODAY = date(2026, 6, 15)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(autouse=True)
 def signing_key():
-    """One signing key for the module's stores."""
+    """One signing key for the module's stores (set per test: a module-scoped fixture would pin
+    the module, and so every shard, to one xdist worker)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PMO_AUDIT_KEY", "cHJvcGVydHkgdGVzdHM6IGEgMzItYnl0ZSBrZXkhISE=")
         yield
@@ -171,10 +180,16 @@ def check_as_of(pmo, position: int) -> None:
     STATS["as_of"] += 1
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("PMO_PROPERTY_RANDOM"),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(commands=SEQUENCES, data=st.data())
-def test_random_command_sequences_keep_ledger_read_models_and_chain_consistent(commands, data):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_random_command_sequences_keep_ledger_read_models_and_chain_consistent(shard):
+    check = settings(max_examples=PER_SHARD, deadline=None, derandomize=FIXED,
+                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])(
+        given(commands=SEQUENCES, data=st.data())(check_sequence))
+    (seed(shard)(check) if FIXED else check)()
+
+
+def check_sequence(commands, data):
+    """Run ``commands`` on a fresh store, then check (a) to (d)."""
     # In memory when the machine has a RAM disk: the property is about order, not the disk.
     with tempfile.TemporaryDirectory(dir="/dev/shm" if os.path.isdir("/dev/shm") else None) as tmp:
         url = f"sqlite:///{tmp}/pmo.sqlite"
