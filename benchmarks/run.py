@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -509,6 +510,25 @@ def asof_figures(url: str, events: int, repeat: int = 5) -> list[Figure]:
 
 # --- 6. worker start-up ---------------------------------------------------------------------------
 
+def replaced_worker_seconds(url: str) -> float:
+    """gunicorn.conf.py preloads the app in the master and forks workers from it: kill the one
+    worker with SIGKILL and time until a new one answers /readyz."""
+    server = Server(url)
+    server.env["PMO_WORKERS"] = "1"
+    with server:
+        master = server.procs[-1].pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        os.kill(int(children[0]), signal.SIGKILL)
+        began = time.perf_counter()
+        while True:
+            try:
+                with urllib.request.urlopen(server.base + "/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - began
+            except OSError:
+                time.sleep(0.005)
+
+
 def startup_figures(url: str, events: int) -> list[Figure]:
     """A gunicorn worker imports the app and opens the store; time it until /readyz answers."""
     code = textwrap.dedent(f"""
@@ -529,10 +549,13 @@ def startup_figures(url: str, events: int) -> list[Figure]:
     seconds = statistics.median(s["seconds"] for s in samples)
     cpu = statistics.median(s["cpu"] for s in samples)
     rss = max(s["rss_mb"] for s in samples)
+    forked = statistics.median(replaced_worker_seconds(url) for _ in range(3))
     return [
         Figure(f"worker start-up until /readyz ({events:,} events)", seconds, "s", 2.0, "target", "<= 2 s",
                seconds <= 2 and all(s["status"] == 200 for s in samples)),
         Figure("  the same, CPU time of the worker (interpreter start included)", cpu, "s", 2.0, "target", "", None),
+        Figure("  a worker gunicorn forks from its preloaded master (production config), killed and replaced",
+               forked, "s", 2.0, "target", "<= 2 s", forked <= 2),
         Figure(f"worker memory, peak RSS ({events:,} events)", rss, "MB", 250.0, "target", "<= 250 MB", rss <= 250),
     ]
 
