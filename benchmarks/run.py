@@ -382,9 +382,7 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
             for name, paths in pages if reads else []:
                 say(f"  {kind}: {name} ({how})")
                 if cached:
-                    # Each of the workers renders each page once before it can serve it from
-                    # its own cache: a discarded run first, so the figure is the steady state.
-                    run_wrk(server.base, wrk_script(paths), token, max(3, seconds // 2), connections)
+                    warm_up(server.base, paths, token, connections)
                 measure(f"HTTP {kind} read, {how}: {name}", paths)
             if not cached:
                 continue
@@ -403,6 +401,17 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
             label = f"HTTP {kind} write: PATCH action" + (" (projections external)" if projections == "external" else "")
             measure(label, write_paths, "PATCH", bodies, json_header, targeted)
     return figures
+
+
+def warm_up(base: str, paths: list[str], token: str, connections: int) -> None:
+    """Each worker renders each page once before it can serve it from its own cache: load
+    until the rate stops climbing (at most a minute), so the figure is the steady state."""
+    last = 0.0
+    for _ in range(12):
+        rate = run_wrk(base, wrk_script(paths), token, 5, connections)["rate"]
+        if rate < last * 1.1:
+            return
+        last = rate
 
 
 def _capacity_figure(name: str, r: dict[str, float], target: bool) -> Figure:
