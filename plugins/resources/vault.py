@@ -79,7 +79,17 @@ def keyring(pmo: PMO, person_ids: Any = None) -> dict[uuid.UUID, AESGCM]:
             return {}
         stmt = stmt.where(keys_table.c.person_id.in_(ids))
     with pmo.read() as conn:
-        return {pid: AESGCM(key) for pid, key in conn.execute(stmt).all()}
+        rows = conn.execute(stmt).all()
+    ring = {}
+    for pid, key in rows:
+        try:
+            ring[pid] = AESGCM(key)
+        except (TypeError, ValueError):
+            # Not a 128/192/256-bit key: the key table was edited by hand (or a backup file
+            # was). The person reads as one whose key opens nothing, not as an error page.
+            log.warning("personal-data key of person %s is damaged (%s bytes); their fields cannot be read",
+                        pid, len(key) if key is not None else None)
+    return ring
 
 
 def seal(pmo: PMO, person_id: uuid.UUID, values: dict[str, str]) -> str:

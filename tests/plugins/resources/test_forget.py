@@ -96,3 +96,22 @@ def test_after_forget_nothing_personal_can_be_read_and_history_still_verifies(st
         assert not any(secret in everything_readable(pmo) for secret in SECRETS)
     finally:
         pmo.close()
+
+
+def test_a_damaged_key_reads_as_unreadable_not_as_an_error(tmp_path, caplog):
+    pmo = open_pmo(f"sqlite:///{tmp_path}/pmo.sqlite", entry_points=False)
+    try:
+        with command_context("admin", "resource planning"):
+            plugins.enable_plugin(pmo, "resources")
+        with command_context("saga", "hiring"):
+            anna = services.register_person(pmo, SECRETS[0], SECRETS[1], "Business analyst", "Digital", 40.0)
+            bo = services.register_person(pmo, "Bo Ek", "bo@example.org", "Developer", "IT", 40.0)
+        with pmo.writer_engine.begin() as conn:  # as a hand edit of the key table would
+            conn.execute(vault.keys_table.update().where(vault.keys_table.c.person_id == anna.id)
+                         .values(key=b"short"))
+        assert set(vault.keyring(pmo)) == {bo.id}
+        assert "damaged" in caplog.text
+        assert queries.get_person(pmo, anna.id)["name"] != SECRETS[0]
+        assert queries.get_person(pmo, bo.id)["name"] == "Bo Ek"
+    finally:
+        pmo.close()
