@@ -9,8 +9,9 @@ from marshmallow import RAISE
 
 from core import queries
 from core.services import logs as service
+from plugins import kit
 from web.api.resources._http import (
-    CREATED, ETAG, as_of, as_of_args, as_of_day, created, expected_version, found, may_edit, may_edit_item,
+    CREATED, ETAG, as_of, as_of_args, as_of_day, created, found, may_edit, may_edit_item,
     project_ref, reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
@@ -32,10 +33,7 @@ def _action(action_id: uuid.UUID, at: int | None = None) -> dict:
 def _change(action_id: uuid.UUID, body: dict, service_call: Callable) -> tuple:
     """The shared shape of every change to a stored action."""
     may_edit_item(_action(action_id))
-    version = expected_version()
-    with command(reason(body)) as pmo:
-        service_call(pmo, action_id, expected_version=version, **body)
-    return reply(queries.get_action(pmo, action_id))
+    return kit.versioned_write(service_call, body, queries.get_action, action_id)
 
 
 @blp.route("/actions")

@@ -9,8 +9,9 @@ from marshmallow import RAISE
 from core import queries
 from core.domain.errors import ValidationError
 from core.services import logs as service
+from plugins import kit
 from web.api.resources._http import (
-    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
+    CREATED, ETAG, as_of, as_of_args, created, found, may_edit, may_edit_item, project_ref,
     reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
@@ -67,7 +68,4 @@ class DecisionSupersession(MethodView):
         may_edit_item(_decision(decision_id))
         if body["by"] == decision_id or queries.get_decision(current_pmo(), body["by"]) is None:
             raise ValidationError("name another decision, already recorded", "by")
-        version = expected_version()
-        with command(reason(body)) as pmo:
-            service.supersede_decision(pmo, decision_id, expected_version=version, **body)
-        return reply(queries.get_decision(pmo, decision_id))
+        return kit.versioned_write(service.supersede_decision, body, queries.get_decision, decision_id)

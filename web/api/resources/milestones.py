@@ -8,8 +8,9 @@ from marshmallow import RAISE
 
 from core import queries
 from core.services import reporting as service
+from plugins import kit
 from web.api.resources._http import (
-    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
+    CREATED, ETAG, as_of, as_of_args, created, found, may_edit, may_edit_item, project_ref,
     reads, reason, reply, resource_blueprint, writes,
 )
 from web.api.schemas import (
@@ -65,10 +66,7 @@ class MilestoneReforecast(MethodView):
     def post(self, body, milestone_id: uuid.UUID):
         """Move a milestone's forecast date; its baseline stays, so slippage shows."""
         may_edit_item(_milestone(milestone_id))
-        version = expected_version()
-        with command(reason(body)) as pmo:
-            service.reforecast_milestone(pmo, milestone_id, expected_version=version, **body)
-        return reply(queries.get_milestone(pmo, milestone_id))
+        return kit.versioned_write(service.reforecast_milestone, body, queries.get_milestone, milestone_id)
 
 
 @blp.route("/milestones/<uuid:milestone_id>/achieve")
@@ -79,7 +77,4 @@ class MilestoneAchievement(MethodView):
     def post(self, body, milestone_id: uuid.UUID):
         """Record that a milestone was met, and on which date."""
         may_edit_item(_milestone(milestone_id))
-        version = expected_version()
-        with command(reason(body)) as pmo:
-            service.achieve_milestone(pmo, milestone_id, expected_version=version, **body)
-        return reply(queries.get_milestone(pmo, milestone_id))
+        return kit.versioned_write(service.achieve_milestone, body, queries.get_milestone, milestone_id)

@@ -8,8 +8,9 @@ from flask.views import MethodView
 from core import queries
 from core.permissions import can_edit_portfolio
 from core.services import portfolio as service
+from plugins import kit
 from web.api.resources._http import (
-    CREATED, ETAG, as_of, as_of_args, created, expected_version, found, reads, reason, reply,
+    CREATED, ETAG, as_of, as_of_args, created, found, reads, reason, reply,
     resource_blueprint, writes,
 )
 from web.api.schemas import ProgrammeCreateSchema, ProgrammeSchema, ProgrammeUpdateSchema
@@ -55,7 +56,4 @@ class Programme(MethodView):
     def patch(self, changes, programme_id: uuid.UUID):
         """Change a programme's name, description, sponsor or manager."""
         found(queries.get_programme(current_pmo(), programme_id), "programme", programme_id)
-        version = expected_version()
-        with command(reason(changes)) as pmo:
-            service.update_programme(pmo, programme_id, expected_version=version, **changes)
-        return reply(queries.get_programme(pmo, programme_id))
+        return kit.versioned_write(service.update_programme, changes, queries.get_programme, programme_id)

@@ -13,6 +13,7 @@ from marshmallow import RAISE
 
 from core import queries
 from core.services import reporting as service
+from plugins import kit
 from web.api.resources._http import (
     CREATED, ETAG, as_of, as_of_args, created, expected_version, found, may_edit, may_edit_item, project_ref,
     reads, reason, reply, resource_blueprint, writes,
@@ -68,10 +69,7 @@ class StatusReport(MethodView):
     def patch(self, changes, report_id: uuid.UUID):
         """Revise a draft status report (422 once it is published)."""
         may_edit_item(_report(report_id))
-        version = expected_version()
-        with command(reason(changes)) as pmo:
-            service.revise_status_report(pmo, report_id, expected_version=version, **changes)
-        return reply(queries.get_status_report(pmo, report_id))
+        return kit.versioned_write(service.revise_status_report, changes, queries.get_status_report, report_id)
 
 
 @blp.route("/status-reports/<uuid:report_id>/publish")
