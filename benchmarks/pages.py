@@ -3,16 +3,20 @@
     python -m benchmarks.pages var/bench/100000.sqlite
 
 A quick check of a page change without the HTTP load of ``benchmarks/run.py``: the store is
-one that ``benchmarks/generate.py`` made, the token the one it left beside it.
+one that ``benchmarks/run.py`` generated (``var/bench``), signed in with its benchmark user's
+token (``run.bench_token``).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from benchmarks.run import BENCH, bench_token
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("store", type=Path, help="a SQLite store made by benchmarks/generate.py")
     parser.add_argument("--cached", action="store_true", help="time pages served from the page cache")
     args = parser.parse_args(argv)
+    os.environ["PMO_VAR"] = str(BENCH)  # the key the generator sealed the store with, as run.py
     from web.app import create_app
 
     url = f"sqlite:///{args.store.resolve()}"
-    token_file = next(args.store.parent.glob(f"*{args.store.stem}_sqlite.token"))
-    headers = {"Authorization": f"Bearer {token_file.read_text().strip()}"}
+    headers = {"Authorization": f"Bearer {bench_token(url)}"}
     with sa.create_engine(url).connect() as conn:
         code = conn.execute(sa.text("SELECT code FROM projects WHERE valid_to IS NULL AND stage = 'active' "
                                     "LIMIT 1")).scalar()

@@ -37,9 +37,9 @@ import textwrap
 import time
 import urllib.request
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make ``benchmarks`` importable
@@ -364,7 +364,7 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
     json_header = ("Content-Type: application/json",)
     targeted = kind == "sqlite"  # the issue sets write targets on SQLite only
 
-    def measure(label: str, paths: list[str], method: str = "GET", body: list[str] | None = None,
+    def measure(server: Server, label: str, paths: list[str], method: str = "GET", body: list[str] | None = None,
                 headers: tuple[str, ...] = (), target: bool = True) -> None:
         most = run_wrk(server.base, wrk_script(paths, method, body), token, seconds, connections, headers)
         figures.append(_capacity_figure(label, most, target))
@@ -383,7 +383,7 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
                 say(f"  {kind}: {name} ({how})")
                 if cached:
                     warm_up(server.base, paths, token, connections)
-                measure(f"HTTP {kind} read, {how}: {name}", paths)
+                measure(server, f"HTTP {kind} read, {how}: {name}", paths)
             if not cached:
                 continue
             if reads:
@@ -399,7 +399,7 @@ def http_figures(kind: str, url: str, seconds: int, connections: int,
                                                 "dashboard, list, project pages", r, True))
             say(f"  {kind}: writes")
             label = f"HTTP {kind} write: PATCH action" + (" (projections external)" if projections == "external" else "")
-            measure(label, write_paths, "PATCH", bodies, json_header, targeted)
+            measure(server, label, write_paths, "PATCH", bodies, json_header, targeted)
     return figures
 
 

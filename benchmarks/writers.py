@@ -16,12 +16,13 @@ import time
 import uuid
 from pathlib import Path
 
+from benchmarks.run import BENCH, bench_token
 
-def _write(job: tuple[str, list[str], int]) -> list[float]:
+
+def _write(job: tuple[str, str, list[str], int]) -> list[float]:
     from web.app import create_app
 
-    store, ids, writes = job
-    token = next(Path(store).parent.glob(f"*{Path(store).stem}_sqlite.token")).read_text().strip()
+    store, token, ids, writes = job
     headers = {"Authorization": f"Bearer {token}"}
     client = create_app({"PMO_STORE": f"sqlite:///{store}", "TESTING": False, "PMO_PAGE_CACHE": 0}).test_client()
     client.patch(f"/api/actions/{ids[0]}", json={"title": "warm-up"}, headers=headers)
@@ -43,11 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import sqlalchemy as sa
 
+    os.environ["PMO_VAR"] = str(BENCH)  # the key the generator sealed the store with, as run.py
     store = str(args.store.resolve())
+    token = bench_token(f"sqlite:///{store}")
     with sa.create_engine(f"sqlite:///{store}").connect() as conn:
         ids = [str(uuid.UUID(str(r))) for r in conn.execute(sa.text(
             "SELECT id FROM actions WHERE valid_to IS NULL AND status = 'open' LIMIT 400")).scalars()]
-    jobs = [(store, ids[k::args.processes], args.writes) for k in range(args.processes)]
+    jobs = [(store, token, ids[k::args.processes], args.writes) for k in range(args.processes)]
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
         seconds = sorted(s for share in pool.map(_write, jobs) for s in share)
     at = lambda q: seconds[min(len(seconds) - 1, int(len(seconds) * q))] * 1000  # noqa: E731
