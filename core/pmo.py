@@ -72,10 +72,9 @@ class PMO:
                 self.projection_owner[projection.name] = names_by_plugin_object.get(impl.plugin)
         self.runner = ProjectionRunner(self.ledger, self.writer_engine, projections, reader=self.engine)
         self._turn = no_turn
-        if self.config.kind == "sqlite":
-            turn = WriterTurn(self.config.eventsourcing_env["SQLITE_DBNAME"])
-            self._turn = turn
-            self._closers.append(turn.close)
+        if self.config.kind == "sqlite":  # PostgreSQL queues writers itself; memory has one
+            self._turn = WriterTurn(self.config.eventsourcing_env["SQLITE_DBNAME"])
+            self._closers.append(self._turn.close)
         # inline: each writer catches the read models up after its save; external: a separate
         # `pmo projections run` does, and the writer waits until they include its write.
         self.projections_mode = projections_mode()

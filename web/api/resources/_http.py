@@ -130,7 +130,7 @@ def found(row: dict | None, what: str, key: Any) -> dict:
 
 def reply(row: dict, status: int | None = None, location: str | None = None) -> tuple:
     """The resource with its version as a strong ETag (and Location for a creation)."""
-    headers = {"ETag": f'"{row["version"]}"'}
+    headers = kit.etag(row)
     if location:
         headers["Location"] = location
     return (row, status, headers) if status else (row, headers)
